@@ -1,0 +1,69 @@
+/*
+ * FastCGI request and response glue over libfcgi's stdio layer, which
+ * also makes every program work as plain CGI. Only this module and the
+ * programs in cgi-bin/ write responses.
+ */
+#ifndef CHRONATOG_FCGI_H
+#define CHRONATOG_FCGI_H
+
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+#include "error.h"
+
+/* Largest request body accepted, in bytes. */
+#define FCGI_BODY_MAX 65536
+
+struct fcgi_request {
+	const char *method;		/* "GET", "POST", ... */
+	char *path;			/* request path without the query */
+	const char *query;		/* query string, "" when none */
+	const char *content_type;	/* NULL when absent */
+	const char *authorization;	/* NULL when absent */
+	char *body;			/* NUL-terminated, NULL when empty */
+	size_t body_length;
+	char *base_url;			/* public URL, no trailing slash */
+};
+
+/*
+ * Waits for the next request. Returns 0 when one arrived and -1 when the
+ * program should exit (the web server closed the socket, or one CGI
+ * request was served).
+ */
+int fcgi_accept(void);
+
+/*
+ * Reads the current request from the CGI environment and standard input.
+ * `public_url` is the configured base URL or NULL to derive it from the
+ * Host header. On failure returns -1 with the HTTP status to answer in
+ * `*status` (413 for a body over FCGI_BODY_MAX, 400 for a short body)
+ * and a message. Free with fcgi_request_free() either way.
+ */
+int fcgi_read_request(struct fcgi_request *request, const char *public_url,
+    int *status, struct error *error);
+
+void fcgi_request_free(struct fcgi_request *request);
+
+/*
+ * Writes a response. `headers` holds extra header lines, each ending in
+ * "\r\n", or is NULL. `body` may be NULL for an empty body.
+ */
+void fcgi_respond(int status, const char *content_type, const char *headers,
+    const char *body, size_t body_length);
+
+/* Writes `value` as an application/json response; takes no ownership. */
+void fcgi_respond_json(int status, json_object *value, const char *headers);
+
+/*
+ * Writes {"error_messages": [...]} with the strings of the JSON array
+ * `messages`; takes no ownership.
+ */
+void fcgi_respond_errors(int status, json_object *messages,
+    const char *headers);
+
+/* Writes {"error_messages": ["<message>"]}. */
+void fcgi_respond_error(int status, const char *headers,
+    const char *format, ...) __attribute__((format(__printf__, 3, 4)));
+
+#endif

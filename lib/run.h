@@ -1,0 +1,89 @@
+/*
+ * The runner's storage: finding due jobs, claiming them with a lease,
+ * and recording the outcome of each call. These are the only queries the
+ * runner makes, so another storage backend replaces this module alone.
+ *
+ * A claim sets jobs.lease_owner and lease_expires_at for the scheduled
+ * time in jobs.next_run_at. The outcome is recorded, and next_run_at
+ * advanced, only after the call finished, in one transaction with the
+ * job_runs row and the usage count. A runner that dies mid-call leaves
+ * next_run_at unchanged, so when its lease expires any runner fires the
+ * same scheduled time again: delivery is at least once.
+ */
+#ifndef CHRONATOG_RUN_H
+#define CHRONATOG_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "error.h"
+
+/* One call to make, and then its outcome. */
+struct run {
+	/* Set by run_claim(). */
+	int64_t job_id;
+	int64_t scheduler_id;
+	char *callback_url;
+	char *schedule;
+	char *timezone;
+	int64_t scheduled_at;
+	int attempt;		/* 1 for the first call of scheduled_at */
+
+	/* Set by the caller before run_finish(). */
+	int64_t started_at;	/* Unix seconds */
+	int64_t duration_ms;
+	int http_status;	/* 0 when no response came */
+	char *error;		/* why no response came, or NULL */
+	char *response;		/* first bytes of the body, or NULL */
+	size_t response_length;
+};
+
+/*
+ * Gives every enabled job with a NULL next_run_at (a row written by hand,
+ * say) its first time after `now`; jobs whose schedule or time zone is
+ * invalid are disabled with last_error saying why. Returns the number of
+ * jobs updated or -1.
+ */
+int run_schedule_new(sqlite3 *db, int64_t now, struct error *error);
+
+/*
+ * Claims at most `limit` due jobs for `owner` until `now` +
+ * `lease_seconds`, in one transaction, oldest first. A job is due when
+ * enabled, its scheduler is in service, next_run_at <= `now`, and no
+ * unexpired lease holds it. When several times were missed, the claim is
+ * for the latest one within `grace_seconds` of `now`; when none is, the
+ * miss is recorded as a job_runs row with an error and the job moves to
+ * its next time without a call. Stores a malloc'ed array in `*runs`
+ * (free with run_free_all()) and returns its length, or -1.
+ */
+int run_claim(sqlite3 *db, const char *owner, int64_t now,
+    long lease_seconds, long grace_seconds, size_t limit,
+    struct run **runs, struct error *error);
+
+/*
+ * Records the outcomes of `count` finished runs in one transaction: a
+ * job_runs row each, the job's last_* columns, its next_run_at moved
+ * past scheduled_at, the lease dropped, and one unit of usage for the
+ * scheduler. A job deleted meanwhile gets no job_runs row; a job whose
+ * next_run_at was changed meanwhile keeps the new value. The usage
+ * counts either way. Returns 0, or -1 when nothing was written.
+ */
+int run_finish(sqlite3 *db, const char *owner, const struct run *runs,
+    size_t count, struct error *error);
+
+/*
+ * Drops the leases `owner` holds on `count` runs that were claimed but
+ * never called, so that they fire at once elsewhere. Returns 0 or -1.
+ */
+int run_release(sqlite3 *db, const char *owner, const struct run *runs,
+    size_t count, struct error *error);
+
+/* Frees the strings of one run. */
+void run_clear(struct run *run);
+
+/* Frees an array from run_claim() and its strings. */
+void run_free_all(struct run *runs, size_t count);
+
+#endif
