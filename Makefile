@@ -4,8 +4,10 @@
 #   make run      install dependencies, build, serve on 127.0.0.1:$(PORT)
 #   make test     install dependencies, build, run the bats suites
 #   make bench    run the benchmark scripts in bench/
+#   make install  copy the programs under $(DESTDIR)$(PREFIX)/lib/chronatog
 
 VERSION   := 0.1.0
+PREFIX    ?= /usr/local
 PORT      ?= 8080
 DATA      ?= var
 
@@ -33,7 +35,7 @@ TEST_BIN  := $(TEST_SRC:t/%.c=build/t/%)
 SQL       := $(sort $(wildcard sql/[0-9]*.sql))
 HEADERS   := $(wildcard lib/*.h)
 
-.PHONY: all run test bench deps clean
+.PHONY: all run test bench deps install clean
 all: $(LIB) $(CGI_BIN) $(CLI_BIN) $(RUNNER) $(TEST_BIN)
 
 build/gen/migrations.c: $(SQL) tools/embed-sql
@@ -79,6 +81,21 @@ test: deps all
 
 bench: deps all
 	@for b in bench/*.sh; do echo "== $$b"; $$b || exit 1; done
+
+# Programs keep the build's layout, so that their $$ORIGIN/../lib run
+# path finds libchronatog.so; the commands get links in $(PREFIX)/bin.
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib/chronatog/bin \
+	    $(DESTDIR)$(PREFIX)/lib/chronatog/cgi-bin \
+	    $(DESTDIR)$(PREFIX)/lib/chronatog/lib $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(CLI_BIN) $(RUNNER) \
+	    $(DESTDIR)$(PREFIX)/lib/chronatog/bin
+	install -m 755 $(CGI_BIN) $(DESTDIR)$(PREFIX)/lib/chronatog/cgi-bin
+	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/chronatog/lib
+	for program in $(notdir $(CLI_BIN) $(RUNNER)); do \
+		ln -sf ../lib/chronatog/bin/$$program \
+		    $(DESTDIR)$(PREFIX)/bin/$$program; \
+	done
 
 clean:
 	rm -rf build

@@ -1,18 +1,19 @@
 /*
  * receiver: the HTTP server that tests point callbacks at. It listens on
- * a free loopback port, writes that port to a file, and appends one JSON
- * line per request to a log: {"method", "path", "headers", "body"}, with
- * header names in lowercase. Each connection is served by a child
+ * a loopback port (a free one with --port-file, which gets its number)
+ * and appends one JSON line per request to a log: {"method", "path",
+ * "headers", "body"}, with header names in lowercase. Each connection is served by a child
  * process, so slow answers (--delay-ms) do not hold up other requests.
  *
- * usage: receiver --port-file FILE --log FILE [--status CODE]
- *                 [--delay-ms N]
+ * usage: receiver (--port N | --port-file FILE) --log FILE
+ *                 [--status CODE] [--delay-ms N]
  */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,7 @@ int
 main(int argc, char **argv)
 {
 	const char *port_file = NULL;
+	int port = 0;
 	struct sockaddr_in address;
 	socklen_t length = sizeof(address);
 	int listener, fd, i, one = 1;
@@ -158,6 +160,8 @@ main(int argc, char **argv)
 	for (i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--port-file") == 0)
 			port_file = argv[i + 1];
+		else if (strcmp(argv[i], "--port") == 0)
+			port = atoi(argv[i + 1]);
 		else if (strcmp(argv[i], "--log") == 0)
 			log_path = argv[i + 1];
 		else if (strcmp(argv[i], "--status") == 0)
@@ -167,9 +171,10 @@ main(int argc, char **argv)
 		else
 			break;
 	}
-	if (i != argc || port_file == NULL || log_path == NULL) {
-		fprintf(stderr, "usage: receiver --port-file FILE --log FILE "
-		    "[--status CODE] [--delay-ms N]\n");
+	if (i != argc || (port_file == NULL && port == 0) ||
+	    log_path == NULL) {
+		fprintf(stderr, "usage: receiver (--port N | --port-file FILE) "
+		    "--log FILE [--status CODE] [--delay-ms N]\n");
 		return 2;
 	}
 
@@ -178,6 +183,7 @@ main(int argc, char **argv)
 	memset(&address, 0, sizeof(address));
 	address.sin_family = AF_INET;
 	address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	address.sin_port = htons((uint16_t)port);
 	if (bind(listener, (struct sockaddr *)&address, sizeof(address)) < 0 ||
 	    listen(listener, 1024) < 0 ||
 	    getsockname(listener, (struct sockaddr *)&address, &length) < 0) {
@@ -186,12 +192,16 @@ main(int argc, char **argv)
 	}
 
 	signal(SIGCHLD, SIG_IGN);
-	if ((file = fopen(port_file, "w")) == NULL) {
-		perror("receiver: port file");
-		return 1;
+	if (port_file != NULL) {
+		if ((file = fopen(port_file, "w")) == NULL) {
+			perror("receiver: port file");
+			return 1;
+		}
+		fprintf(file, "%d\n", ntohs(address.sin_port));
+		fclose(file);
 	}
-	fprintf(file, "%d\n", ntohs(address.sin_port));
-	fclose(file);
+	fprintf(stderr, "receiver: listening on 127.0.0.1:%d, logging to %s\n",
+	    ntohs(address.sin_port), log_path);
 
 	for (;;) {
 		if ((fd = accept(listener, NULL, NULL)) < 0)
