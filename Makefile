@@ -36,6 +36,10 @@ SQL       := $(sort $(wildcard sql/[0-9]*.sql))
 HEADERS   := $(wildcard lib/*.h)
 
 .PHONY: all run test bench deps install clean
+
+# Keep object files between builds instead of deleting them as
+# intermediates.
+.SECONDARY:
 all: $(LIB) $(CGI_BIN) $(CLI_BIN) $(RUNNER) $(TEST_BIN)
 
 build/gen/migrations.c: $(SQL) tools/embed-sql

@@ -9,11 +9,15 @@
 #include <string.h>
 #include <time.h>
 
+#include "callback_url.h"
 #include "config.h"
 #include "cron.h"
 #include "db.h"
 #include "scheduler.h"
 #include "timefmt.h"
+
+/* 9999-12-31T23:59:59Z, the last time RFC 3339 can write. */
+#define LAST_PRINTABLE_TIME 253402300799LL
 
 /* Used when neither --public-url nor the configuration sets one. */
 #define DEFAULT_PUBLIC_URL "http://127.0.0.1:8080"
@@ -144,6 +148,10 @@ run_create_scheduler(struct admin *admin, int argc, char **argv)
 	}
 	if (public_url == NULL)
 		public_url = DEFAULT_PUBLIC_URL;
+	if (public_url_check(public_url, &error) < 0) {
+		fprintf(stderr, "chronatog-admin: %s\n", error.message);
+		return 2;
+	}
 
 	if (open_db(admin, &db) < 0)
 		return 1;
@@ -166,6 +174,7 @@ run_create_scheduler(struct admin *admin, int argc, char **argv)
 	    public_url);
 	printf("auth_username=%s\n", credentials.username);
 	printf("auth_password=%s\n", credentials.password);
+	printf("webhook_secret=%s\n", credentials.webhook_secret);
 	return 0;
 }
 
@@ -233,6 +242,11 @@ run_next_runs(struct admin *admin, int argc, char **argv)
 
 	for (i = 0; i < count; i++) {
 		at = cron_next_in_zone(&schedule, zone, at);
+		if (at > LAST_PRINTABLE_TIME) {
+			fprintf(stderr, "chronatog-admin: no more times before "
+			    "the year 10000\n");
+			return 1;
+		}
 		if (at < 0) {
 			fprintf(stderr, "chronatog-admin: schedule '%s' does "
 			    "not fire again within 30 years\n", argv[optind]);
@@ -252,8 +266,9 @@ static const struct command commands[] = {
 	{ "create-scheduler", "create-scheduler --name NAME [--public-url URL]",
 	    "Creates a customer and a scheduler for standalone use and prints\n"
 	    "its jobs API URL and credentials as shell-friendly lines:\n"
-	    "scheduler_id=, service_url=, auth_username=, auth_password=.\n"
-	    "The password is shown only this once.\n\n"
+	    "scheduler_id=, service_url=, auth_username=, auth_password=,\n"
+	    "and webhook_secret=, the key that signs its callbacks. The\n"
+	    "password is shown only this once.\n\n"
 	    "  --name NAME       name of the customer and scheduler\n"
 	    "  --public-url URL  base URL of this Chronatog (default: the\n"
 	    "                    configuration's public_url, else "

@@ -11,7 +11,10 @@
 
 #include "address.h"
 #include "callback.h"
+#include "log.h"
 #include "timefmt.h"
+#include "utf8.h"
+#include "webhook.h"
 
 /* One HTTP request in flight, owned by the multi handle's user. */
 struct transfer {
@@ -181,29 +184,55 @@ transfer_free(struct transfer *transfer)
 	free(transfer);
 }
 
+/*
+ * Adds the Standard Webhooks headers. A scheduler row written by hand
+ * with an invalid secret gets unsigned callbacks and a log line, rather
+ * than none at all.
+ */
+static int
+add_signature(struct transfer *transfer, const char *id)
+{
+	char timestamp[32], signature[WEBHOOK_SIGNATURE_SIZE];
+	int64_t now = time(NULL);
+	struct error error;
+
+	snprintf(timestamp, sizeof(timestamp), "%lld", (long long)now);
+	if (add_header(transfer, "webhook-id", id) < 0 ||
+	    add_header(transfer, "webhook-timestamp", timestamp) < 0)
+		return -1;
+	if (webhook_sign(transfer->run.webhook_secret, id, now,
+	    transfer->body, strlen(transfer->body), signature,
+	    &error) < 0) {
+		log_message(LOG_WARNING, "job %lld: sending unsigned: %s",
+		    (long long)transfer->run.job_id, error.message);
+		return 0;
+	}
+	return add_header(transfer, "webhook-signature", signature);
+}
+
 /* Sets up the easy handle of `transfer` for the POST of its body. */
 static int
 configure(struct transfer *transfer, const char *id)
 {
 	const struct config *config = transfer->callbacks->config;
 	CURL *easy = transfer->easy;
-	char timestamp[32];
 	int failed = 0;
 
-	snprintf(timestamp, sizeof(timestamp), "%lld",
-	    (long long)time(NULL));
 	if (add_header(transfer, "Content-Type", "application/json") < 0 ||
 	    add_header(transfer, "User-Agent",
 	    "Chronatog/" CHRONATOG_VERSION) < 0 ||
-	    add_header(transfer, "webhook-id", id) < 0 ||
-	    add_header(transfer, "webhook-timestamp", timestamp) < 0 ||
+	    add_signature(transfer, id) < 0 ||
 	    add_header(transfer, "Expect", "") < 0)
 		return -1;
 
 	failed |= curl_easy_setopt(easy, CURLOPT_URL,
 	    transfer->run.callback_url);
 	failed |= curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-	failed |= curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+	failed |= curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION,
+	    transfer->run.follow_redirects ? 1L : 0L);
+	failed |= curl_easy_setopt(easy, CURLOPT_MAXREDIRS, 5L);
+	failed |= curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR,
+	    "http,https");
 	/* An environment proxy would hide the address being reached. */
 	failed |= curl_easy_setopt(easy, CURLOPT_PROXY, "");
 	failed |= curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
@@ -275,15 +304,27 @@ record_outcome(struct transfer *transfer, CURLcode result)
 {
 	struct run *run = &transfer->run;
 	char text[CURL_ERROR_SIZE + 128];
+	curl_off_t retry_after = -1;
 	long status = 0;
 
 	run->duration_ms = timefmt_now_ms() - transfer->started_ms;
+	if (run->response != NULL)
+		utf8_sanitize(run->response, run->response_length);
 	if (result == CURLE_OK) {
 		curl_easy_getinfo(transfer->easy, CURLINFO_RESPONSE_CODE,
 		    &status);
 		run->http_status = (int)status;
+		if (curl_easy_getinfo(transfer->easy, CURLINFO_RETRY_AFTER,
+		    &retry_after) == CURLE_OK && retry_after > 0)
+			run->retry_after = (long)retry_after;
 		return;
 	}
+
+	/* Retrying cannot change a refused address or a bad URL. */
+	run->permanent = transfer->blocked[0] != '\0' ||
+	    result == CURLE_UNSUPPORTED_PROTOCOL ||
+	    result == CURLE_URL_MALFORMAT ||
+	    result == CURLE_TOO_MANY_REDIRECTS;
 
 	if (transfer->blocked[0] != '\0')
 		snprintf(text, sizeof(text), "%s", transfer->blocked);

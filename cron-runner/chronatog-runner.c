@@ -21,6 +21,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
+#include "failure_log.h"
 #include "log.h"
 #include "run.h"
 #include "timefmt.h"
@@ -32,34 +33,43 @@
 #define RECORD_BATCH 512
 #define RECORD_DELAY_MS 100
 
-/* Seconds between summary lines in the log. */
+/* Seconds between summary lines in the log, and between prunings. */
 #define SUMMARY_INTERVAL 60
+#define PRUNE_INTERVAL 3600
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested;
 
 struct runner {
+	const char *config_path;
+	const char *db_path;	/* --db, which wins over the file */
 	struct config config;
+	struct run_policy policy;
 	sqlite3 *db;
 	struct callbacks *callbacks;
 	char owner[128];	/* lease owner: host, process id, random */
 	int once;		/* one pass, then exit */
 	int64_t fixed_now;	/* the clock for --once, or 0 for real time */
 
-	/* Finished calls not yet recorded. */
+	/* Finished calls not yet recorded, room for max_in_flight. */
 	struct run *finished;
 	size_t finished_count;
+	size_t finished_size;
 	int64_t first_finished_ms;
 
 	/* Counts since the last summary. */
 	long fired, failed;
 	int64_t summary_at;
+	int64_t pruned_at;
 };
 
 static void
 on_signal(int signal_number)
 {
-	(void)signal_number;
-	stop_requested = 1;
+	if (signal_number == SIGHUP)
+		reload_requested = 1;
+	else
+		stop_requested = 1;
 }
 
 static void
@@ -71,7 +81,7 @@ usage(FILE *out)
 	    "\n"
 	    "Calls each job's callback at its scheduled time and records\n"
 	    "every attempt. Runs until SIGTERM or SIGINT, then finishes the\n"
-	    "calls in flight.\n"
+	    "calls in flight. SIGHUP reloads the configuration file.\n"
 	    "\n"
 	    "  --config FILE  configuration file (default: $CHRONATOG_CONFIG,\n"
 	    "                 else " CONFIG_DEFAULT_PATH ")\n"
@@ -100,14 +110,19 @@ record_finished(struct runner *runner)
 
 	if (runner->finished_count == 0)
 		return;
-	if (run_finish(runner->db, runner->owner, runner->finished,
-	    runner->finished_count, &error) < 0) {
+	if (run_finish(runner->db, runner->owner, runner_now(runner),
+	    &runner->policy, runner->finished, runner->finished_count,
+	    &error) < 0) {
 		log_message(LOG_ERR, "cannot record %zu finished calls, will "
-		    "retry: %s", runner->finished_count, error.message);
+		    "try again: %s", runner->finished_count, error.message);
 		return;
 	}
-	for (i = 0; i < runner->finished_count; i++)
+	for (i = 0; i < runner->finished_count; i++) {
+		failure_log(&runner->finished[i], time(NULL));
+		if (runner->finished[i].result != RUN_SUCCEEDED)
+			runner->failed++;
 		run_clear(&runner->finished[i]);
+	}
 	runner->finished_count = 0;
 }
 
@@ -115,30 +130,15 @@ record_finished(struct runner *runner)
 static void
 collect_finished(struct runner *runner)
 {
-	char scheduled[TIMEFMT_RFC3339_SIZE];
 	struct run *run;
 
-	while (runner->finished_count < (size_t)runner->config.max_in_flight) {
+	while (runner->finished_count < runner->finished_size) {
 		run = &runner->finished[runner->finished_count];
 		if (!callbacks_collect(runner->callbacks, run))
 			break;
 		if (runner->finished_count++ == 0)
 			runner->first_finished_ms = timefmt_now_ms();
-
 		runner->fired++;
-		if (run->http_status >= 200 && run->http_status <= 299)
-			continue;
-		runner->failed++;
-		timefmt_rfc3339(run->scheduled_at, scheduled);
-		/* TODO: rate-limit these lines per job. */
-		if (run->error != NULL)
-			log_message(LOG_WARNING, "job %lld: call for %s failed: "
-			    "%s", (long long)run->job_id, scheduled,
-			    run->error);
-		else
-			log_message(LOG_WARNING, "job %lld: call for %s failed: "
-			    "HTTP status %d", (long long)run->job_id,
-			    scheduled, run->http_status);
 	}
 }
 
@@ -149,26 +149,23 @@ collect_finished(struct runner *runner)
 static int
 claim_and_start(struct runner *runner)
 {
-	size_t room = (size_t)runner->config.max_in_flight -
-	    callbacks_in_flight(runner->callbacks) - runner->finished_count;
+	size_t busy = callbacks_in_flight(runner->callbacks) +
+	    runner->finished_count;
 	struct run *runs = NULL;
 	struct error error;
 	int count, i, started = 0;
-	long lease;
+	size_t room;
 
-	if (room == 0)
+	if (busy >= (size_t)runner->config.max_in_flight)
 		return 0;
+	room = (size_t)runner->config.max_in_flight - busy;
 	if (run_schedule_new(runner->db, runner_now(runner), &error) < 0) {
 		log_message(LOG_ERR, "%s", error.message);
 		return -1;
 	}
 
-	/* A lease must outlast the longest call, or others would repeat it. */
-	lease = runner->config.request_timeout_ms / 1000 + 60;
-	if (lease < runner->config.lease_seconds)
-		lease = runner->config.lease_seconds;
 	count = run_claim(runner->db, runner->owner, runner_now(runner),
-	    lease, runner->config.grace_seconds, room, &runs, &error);
+	    &runner->policy, room, &runs, &error);
 	if (count < 0) {
 		log_message(LOG_ERR, "%s", error.message);
 		return -1;
@@ -186,6 +183,89 @@ claim_and_start(struct runner *runner)
 	}
 	run_free_all(runs, (size_t)count);
 	return started;
+}
+
+/* Derives the run policy and buffer sizes from runner->config. */
+static int
+apply_config(struct runner *runner, struct error *error)
+{
+	const struct config *config = &runner->config;
+	size_t size = (size_t)config->max_in_flight;
+	struct run *grown;
+	long lease;
+
+	/* A lease must outlast the longest call, or others would repeat it. */
+	lease = config->request_timeout_ms / 1000 + 60;
+	if (lease < config->lease_seconds)
+		lease = config->lease_seconds;
+	runner->policy.lease_seconds = lease;
+	runner->policy.grace_seconds = config->grace_seconds;
+	runner->policy.max_attempts = (int)config->max_attempts;
+	runner->policy.retry_base_seconds = config->retry_base_seconds;
+	runner->policy.retry_max_seconds = config->retry_max_seconds;
+	runner->policy.disable_after = (int)config->disable_after_failures;
+
+	if (size <= runner->finished_size)
+		return 0;
+	grown = realloc(runner->finished, size * sizeof(*grown));
+	if (grown == NULL)
+		return error_set(error, "out of memory");
+	memset(grown + runner->finished_size, 0,
+	    (size - runner->finished_size) * sizeof(*grown));
+	runner->finished = grown;
+	runner->finished_size = size;
+	return 0;
+}
+
+/*
+ * Reads the configuration file again. The database and public URL stay
+ * as they were, since changing them needs a restart.
+ */
+static void
+reload_config(struct runner *runner)
+{
+	struct config fresh;
+	struct error error;
+
+	if (config_load(runner->config_path, &fresh, &error) < 0) {
+		log_message(LOG_ERR, "cannot reload the configuration, keeping "
+		    "the old one: %s", error.message);
+		return;
+	}
+	if (runner->db_path == NULL && strcmp(fresh.db, runner->config.db))
+		log_message(LOG_WARNING, "db changed to %s; restart to use it",
+		    fresh.db);
+
+	free(fresh.db);
+	free(fresh.public_url);
+	fresh.db = runner->config.db;
+	fresh.public_url = runner->config.public_url;
+	runner->config = fresh;
+	if (apply_config(runner, &error) < 0) {
+		log_message(LOG_ERR, "%s", error.message);
+		return;
+	}
+	log_message(LOG_INFO, "configuration reloaded");
+}
+
+/* Deletes job_runs older than keep_runs_days, once an hour. */
+static void
+prune_runs(struct runner *runner)
+{
+	int64_t now = time(NULL);
+	struct error error;
+	long deleted;
+
+	if (now - runner->pruned_at < PRUNE_INTERVAL)
+		return;
+	runner->pruned_at = now;
+	deleted = run_prune(runner->db,
+	    now - runner->config.keep_runs_days * 86400, &error);
+	if (deleted < 0)
+		log_message(LOG_ERR, "%s", error.message);
+	else if (deleted > 0)
+		log_message(LOG_INFO, "deleted %ld runs older than %ld days",
+		    deleted, runner->config.keep_runs_days);
 }
 
 static void
@@ -216,6 +296,10 @@ run_loop(struct runner *runner)
 		now_ms = timefmt_now_ms();
 		if (stop_requested)
 			claiming = 0;
+		if (reload_requested) {
+			reload_requested = 0;
+			reload_config(runner);
+		}
 
 		/* --once claims again as soon as the previous calls ended. */
 		if (runner->once && callbacks_in_flight(runner->callbacks) == 0)
@@ -255,6 +339,8 @@ run_loop(struct runner *runner)
 		    RECORD_DELAY_MS)
 			record_finished(runner);
 		log_summary(runner);
+		if (!runner->once && claiming)
+			prune_runs(runner);
 	}
 }
 
@@ -288,15 +374,15 @@ parse_options(int argc, char **argv, struct runner *runner, int *status)
 		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *config_path = NULL, *db_path = NULL, *at = NULL;
+	const char *at = NULL;
 	struct error error;
 	int c, use_syslog = 0;
 
 	*status = 2;
 	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (c) {
-		case 'c': config_path = optarg; break;
-		case 'd': db_path = optarg; break;
+		case 'c': runner->config_path = optarg; break;
+		case 'd': runner->db_path = optarg; break;
 		case 'o': runner->once = 1; break;
 		case 'a': at = optarg; break;
 		case 's': use_syslog = 1; break;
@@ -330,9 +416,9 @@ parse_options(int argc, char **argv, struct runner *runner, int *status)
 
 	log_open("chronatog-runner", use_syslog);
 	*status = 1;
-	if (config_load(config_path, &runner->config, &error) < 0 ||
-	    (db_path != NULL &&
-	    config_set(&runner->config, "db", db_path, &error) < 0)) {
+	if (config_load(runner->config_path, &runner->config, &error) < 0 ||
+	    (runner->db_path != NULL &&
+	    config_set(&runner->config, "db", runner->db_path, &error) < 0)) {
 		fprintf(stderr, "chronatog-runner: %s\n", error.message);
 		return -1;
 	}
@@ -370,17 +456,17 @@ main(int argc, char **argv)
 		log_message(LOG_ERR, "%s", error.message);
 		goto done;
 	}
-	runner.finished = calloc((size_t)runner.config.max_in_flight,
-	    sizeof(*runner.finished));
-	if (runner.finished == NULL) {
-		log_message(LOG_ERR, "out of memory");
+	if (apply_config(&runner, &error) < 0) {
+		log_message(LOG_ERR, "%s", error.message);
 		goto done;
 	}
+	srandom((unsigned)(time(NULL) ^ getpid()));
 
 	memset(&action, 0, sizeof(action));
 	action.sa_handler = on_signal;
 	sigaction(SIGTERM, &action, NULL);
 	sigaction(SIGINT, &action, NULL);
+	sigaction(SIGHUP, &action, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	runner.summary_at = time(NULL);

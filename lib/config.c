@@ -34,6 +34,12 @@ static const struct key keys[] = {
 	{ "poll_interval_ms", NUMBER, FIELD(poll_interval_ms), 10, 60000 },
 	{ "lease_seconds", NUMBER, FIELD(lease_seconds), 10, 86400 },
 	{ "grace_seconds", NUMBER, FIELD(grace_seconds), 0, 86400 * 7 },
+	{ "max_attempts", NUMBER, FIELD(max_attempts), 1, 100 },
+	{ "retry_base_seconds", NUMBER, FIELD(retry_base_seconds), 1, 86400 },
+	{ "retry_max_seconds", NUMBER, FIELD(retry_max_seconds), 1, 86400 },
+	{ "disable_after_failures", NUMBER, FIELD(disable_after_failures), 1,
+	    1000000 },
+	{ "keep_runs_days", NUMBER, FIELD(keep_runs_days), 1, 36500 },
 };
 
 static void
@@ -47,6 +53,11 @@ set_defaults(struct config *config)
 	config->poll_interval_ms = 1000;
 	config->lease_seconds = 300;
 	config->grace_seconds = 600;
+	config->max_attempts = 5;
+	config->retry_base_seconds = 10;
+	config->retry_max_seconds = 3600;
+	config->disable_after_failures = 15;
+	config->keep_runs_days = 30;
 }
 
 int

@@ -28,6 +28,11 @@ struct config {
 	long poll_interval_ms;
 	long lease_seconds;		/* claim lifetime before others retry */
 	long grace_seconds;		/* how late a missed time still fires */
+	long max_attempts;		/* attempts per scheduled time */
+	long retry_base_seconds;	/* delay before the first retry */
+	long retry_max_seconds;		/* longest delay between retries */
+	long disable_after_failures;	/* failed times in a row */
+	long keep_runs_days;		/* job_runs older than this go */
 };
 
 /*

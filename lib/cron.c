@@ -2,16 +2,15 @@
  * Cron expression parser and next-time computation in UTC. Time zones are
  * in cron_zone.c, which builds on cron_next().
  *
- * The syntax and meaning follow cronie 1.7 (src/entry.c and src/cron.c),
- * with these differences, each a rejection where cronie would load a
- * crontab line that does not do what it says:
- *   - a range whose start is after its end ("30-10") is an error; cronie
- *     selects nothing for it, except that an end of 0 means 7, which is
- *     kept here for the day-of-week field only ("fri-sun");
- *   - a step larger than the span of its field (above 59 for minutes) is
- *     an error; cronie prints a warning and selects the first value only;
- *   - schedules that never fire, or fire less than once in 30 years, are
- *     errors.
+ * The syntax and meaning follow cronie (src/entry.c and src/cron.c). A few
+ * expressions that cronie loads but that cannot work as written are
+ * rejected here instead:
+ *   - A range whose start is after its end, such as "30-10". cronie
+ *     selects nothing for it, except that an end of 0 means 7. That
+ *     exception is kept here, for the day-of-week field only ("fri-sun").
+ *   - A step larger than the span of its field, such as 60 for minutes.
+ *     cronie warns and selects only the first value of the range.
+ *   - A schedule that never fires, or fires less than once in 30 years.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -30,6 +29,9 @@
 #define AFTER_MIN INT64_C(-62135596800)
 #define AFTER_MAX INT64_C(253402300799)
 
+/* A `first_day` in cron_next() that is yet to be computed. */
+#define UNKNOWN_DAY INT64_MIN
+
 /* Bits 0-6 of a day-of-week mask. */
 #define ALL_WEEKDAYS 0x7f
 
@@ -45,7 +47,7 @@ struct field {
 	const char *name;
 	int min;
 	int max;
-	const char *const *names;	/* names of min, min + 1, ...; or NULL */
+	const char *const *names;	/* of min, min + 1, ..., or NULL */
 	const char *name_hint;		/* the names as a range, for messages */
 };
 
@@ -78,7 +80,7 @@ struct macro {
 	const char *expansion;
 };
 
-/* cronie's macros, which are lowercase only, as there. */
+/* The macros cronie accepts, lowercase only as in cronie. */
 static const struct macro macros[] = {
 	{ "@yearly", "0 0 1 1 *" },
 	{ "@annually", "0 0 1 1 *" },
@@ -177,11 +179,25 @@ floor_divide(int64_t a, int64_t b)
 }
 
 /*
- * Parses a number, or a name where the field has names, into `value`.
+ * The parser below reads this grammar (ABNF, RFC 5234):
  *
- *   value = 1*DIGIT / name
- *   name  = 3ALPHA        ; jan-dec or sun-sat, in any case
+ *   expression = *blank ( macro / fields ) *blank
+ *   macro      = "@yearly" / "@annually" / "@monthly" / "@weekly" /
+ *                "@daily" / "@midnight" / "@hourly"      ; lowercase
+ *   fields     = field 4( 1*blank field )
+ *                ; minute hour day-of-month month day-of-week
+ *   field      = item *( "," item )
+ *   item       = ( "*" / range / value ) [ "/" step ]
+ *                ; a lone value takes no step
+ *   range      = value "-" value
+ *   value      = 1*DIGIT / name
+ *   name       = 3ALPHA  ; jan-dec or sun-sat in any case, only in
+ *                        ; the month and day-of-week fields
+ *   step       = 1*DIGIT
+ *   blank      = " " / HTAB
  */
+
+/* Parses a `value` into `value`, which must lie within the field. */
 static int
 parse_value(const struct field *field, struct span s, int *value,
     struct error *error)
@@ -221,8 +237,8 @@ parse_value(const struct field *field, struct span s, int *value,
 }
 
 /*
- * Parses the step after a "/". A step may not exceed the span of the
- * field, because a larger one selects only the first value of the range.
+ * Parses a `step`. A step may not exceed the span of the field, because
+ * a larger one selects only the first value of the range.
  */
 static int
 parse_step(const struct field *field, struct span s, int *step,
@@ -234,8 +250,9 @@ parse_step(const struct field *field, struct span s, int *step,
 		return error_set(error, "%s field: missing step after \"/\"",
 		    field->name);
 	if (!is_digits(s))
-		return error_set(error, "%s field: step \"%.*s\" is not a number",
-		    field->name, (int)s.length, s.text);
+		return error_set(error,
+		    "%s field: step \"%.*s\" is not a number", field->name,
+		    (int)s.length, s.text);
 
 	*step = digits_value(s);
 	if (*step < 1 || *step > max_step)
@@ -245,13 +262,7 @@ parse_step(const struct field *field, struct span s, int *step,
 	return 0;
 }
 
-/*
- * Sets the bits of one list item in `bits`.
- *
- *   item  = ( "*" / value / range ) [ "/" step ]   ; no step after a value
- *   range = value "-" value
- *   step  = 1*DIGIT
- */
+/* Parses an `item` and sets the bits of its values in `bits`. */
 static int
 parse_item(const struct field *field, struct span item, uint64_t *bits,
     struct error *error)
@@ -262,7 +273,9 @@ parse_item(const struct field *field, struct span item, uint64_t *bits,
 
 	slash = memchr(item.text, '/', item.length);
 	range.text = item.text;
-	range.length = slash != NULL ? (size_t)(slash - item.text) : item.length;
+	range.length = item.length;
+	if (slash != NULL)
+		range.length = (size_t)(slash - item.text);
 
 	if (range.length == 1 && range.text[0] == '*') {
 		first = field->min;
@@ -273,8 +286,9 @@ parse_item(const struct field *field, struct span item, uint64_t *bits,
 		last_text.text = dash + 1;
 		last_text.length = range.length - first_text.length - 1;
 		if (first_text.length == 0 || last_text.length == 0)
-			return error_set(error, "%s field: invalid range \"%.*s\"",
-			    field->name, (int)range.length, range.text);
+			return error_set(error,
+			    "%s field: invalid range \"%.*s\"", field->name,
+			    (int)range.length, range.text);
 		if (parse_value(field, first_text, &first, error) == -1 ||
 		    parse_value(field, last_text, &last, error) == -1)
 			return -1;
@@ -289,16 +303,18 @@ parse_item(const struct field *field, struct span item, uint64_t *bits,
 			    field->name, (int)range.length, range.text);
 	} else {
 		if (range.length == 0)
-			return error_set(error, "%s field: invalid item \"%.*s\"",
-			    field->name, (int)item.length, item.text);
+			return error_set(error,
+			    "%s field: invalid item \"%.*s\"", field->name,
+			    (int)item.length, item.text);
 		if (parse_value(field, range, &first, error) == -1)
 			return -1;
 		if (slash != NULL)
-			return error_set(error, "%s field: \"%.*s\" is invalid: "
-			    "a step must follow \"*\" or a range, as in "
-			    "\"%d-%d%.*s\"", field->name, (int)item.length,
-			    item.text, first, field->max,
-			    (int)(item.length - range.length), slash);
+			return error_set(error,
+			    "%s field: \"%.*s\" is invalid: a step must "
+			    "follow \"*\" or a range, as in \"%d-%d%.*s\"",
+			    field->name, (int)item.length, item.text, first,
+			    field->max, (int)(item.length - range.length),
+			    slash);
 		last = first;
 	}
 
@@ -315,11 +331,7 @@ parse_item(const struct field *field, struct span item, uint64_t *bits,
 	return 0;
 }
 
-/*
- * Parses one field into a mask of its values.
- *
- *   field = item *( "," item )
- */
+/* Parses a `field` into a mask of its values. */
 static int
 parse_field(const struct field *field, struct span text, uint64_t *bits,
     struct error *error)
@@ -332,7 +344,10 @@ parse_field(const struct field *field, struct span text, uint64_t *bits,
 	item.text = text.text;
 	for (;;) {
 		comma = memchr(item.text, ',', (size_t)(end - item.text));
-		item.length = (size_t)((comma != NULL ? comma : end) - item.text);
+		if (comma != NULL)
+			item.length = (size_t)(comma - item.text);
+		else
+			item.length = (size_t)(end - item.text);
 		if (item.length == 0)
 			return error_set(error,
 			    "%s field: empty item in list \"%.*s\"",
@@ -376,8 +391,8 @@ february_29_max_gap(uint8_t days_of_week)
 /*
  * Rejects a schedule that never fires, or fires so rarely that
  * cron_next() would not find the next time. Only the rule where both day
- * fields must match can do either: under the other rule, every week has
- * a matching day.
+ * fields must match can do either, because under the other rule every
+ * week has a matching day.
  */
 static int
 check_schedule_fires(const struct cron_schedule *schedule,
@@ -409,8 +424,9 @@ check_schedule_fires(const struct cron_schedule *schedule,
 		for (day = 1; day <= 31; day++) {
 			if (!(schedule->days_of_month >> day & 1))
 				continue;
-			used += (size_t)snprintf(list + used, sizeof(list) - used,
-			    "%s%u", used == 0 ? "" : ", ", day);
+			used += (size_t)snprintf(list + used,
+			    sizeof(list) - used, "%s%u", used == 0 ? "" : ", ",
+			    day);
 			if (used >= sizeof(list))
 				break;
 		}
@@ -433,7 +449,7 @@ check_schedule_fires(const struct cron_schedule *schedule,
 	return 0;
 }
 
-/* Parses a macro such as "@daily"; `rest` is the text after it. */
+/* Parses a `macro`, followed by the text `rest`, which must be empty. */
 static int
 parse_macro(struct span word, struct span rest,
     struct cron_schedule *schedule, struct error *error)
@@ -458,10 +474,10 @@ parse_macro(struct span word, struct span rest,
 			if (strlen(macros[i].name) == word.length &&
 			    strncasecmp(macros[i].name, word.text,
 			    word.length) == 0)
-				return error_set(error, "unknown macro \"%.*s\"; "
-				    "macros are lowercase, as in \"%s\"",
-				    (int)word.length, word.text,
-				    macros[i].name);
+				return error_set(error,
+				    "unknown macro \"%.*s\"; macros are "
+				    "lowercase, as in \"%s\"", (int)word.length,
+				    word.text, macros[i].name);
 		}
 		return error_set(error, "unknown macro \"%.*s\"; expected "
 		    "@yearly, @annually, @monthly, @weekly, @daily, "
@@ -474,10 +490,7 @@ parse_macro(struct span word, struct span rest,
 	return parse_fields(expansion, strlen(expansion), schedule, error);
 }
 
-/*
- * Parses the five fields of `text`, which has no leading or trailing
- * blanks. Fields are separated by one or more spaces or tabs.
- */
+/* Parses `fields` or a `macro` from `text`, which has no outer blanks. */
 static int
 parse_fields(const char *text, size_t length, struct cron_schedule *schedule,
     struct error *error)
@@ -500,6 +513,8 @@ parse_fields(const char *text, size_t length, struct cron_schedule *schedule,
 		while (p < end && is_blank(*p))
 			p++;
 	}
+	if (count == 0)
+		return error_set(error, "expression is empty");
 
 	if (words[0].text[0] == '@') {
 		p = words[0].text + words[0].length;
@@ -557,10 +572,10 @@ cron_parse(const char *expression, struct cron_schedule *schedule,
 		unsigned char c = (unsigned char)expression[i];
 
 		if (c != '\t' && (c < 0x20 || c > 0x7e))
-			return error_set(error, "expression contains an invalid "
-			    "character (byte 0x%02x at offset %zu); only "
-			    "printable ASCII, spaces and tabs are allowed",
-			    c, i);
+			return error_set(error, "expression contains an "
+			    "invalid character (byte 0x%02x at offset %zu); "
+			    "only printable ASCII, spaces and tabs are "
+			    "allowed", c, i);
 	}
 
 	start = 0;
@@ -579,16 +594,19 @@ cron_parse(const char *expression, struct cron_schedule *schedule,
 	return 0;
 }
 
-/* Returns the days of a month that match the day rule, as bits 1-31. */
+/*
+ * Returns the days of a month that match the day rule, as bits 1-31.
+ * `first_day` is the day number of the month's first day.
+ */
 static uint64_t
 matching_days(const struct cron_schedule *schedule, int64_t year,
-    unsigned month)
+    unsigned month, int64_t first_day)
 {
 	unsigned first_weekday, length;
 	uint64_t week, by_weekday, days;
 
 	/* Bit i of `week` is set when day i + 1 has a selected weekday. */
-	first_weekday = weekday_of(cron_days_from_civil(year, month, 1));
+	first_weekday = weekday_of(first_day);
 	week = ((unsigned)schedule->days_of_week >> first_weekday |
 	    (unsigned)schedule->days_of_week << (7 - first_weekday)) &
 	    ALL_WEEKDAYS;
@@ -614,7 +632,7 @@ matching_days(const struct cron_schedule *schedule, int64_t year,
 int64_t
 cron_next(const struct cron_schedule *schedule, int64_t after)
 {
-	int64_t minute_number, day_number, year, last_year;
+	int64_t minute_number, day_number, first_day, year, last_year;
 	unsigned month, day, hour, minute, minute_of_day;
 	uint64_t later;
 
@@ -627,6 +645,7 @@ cron_next(const struct cron_schedule *schedule, int64_t after)
 	hour = minute_of_day / 60;
 	minute = minute_of_day % 60;
 	cron_civil_from_days(day_number, &year, &month, &day);
+	first_day = day_number - (day - 1);
 	last_year = year + SEARCH_YEARS;
 
 	for (;;) {
@@ -641,6 +660,7 @@ cron_next(const struct cron_schedule *schedule, int64_t after)
 			day = 1;
 			hour = 0;
 			minute = 0;
+			first_day = UNKNOWN_DAY;
 			continue;
 		}
 		if ((unsigned)__builtin_ctzll(later) != month) {
@@ -648,12 +668,16 @@ cron_next(const struct cron_schedule *schedule, int64_t after)
 			day = 1;
 			hour = 0;
 			minute = 0;
+			first_day = UNKNOWN_DAY;
 		}
 
 		/* Day: `day` may be 32 after the last hour of day 31. */
-		later = matching_days(schedule, year, month) &
+		if (first_day == UNKNOWN_DAY)
+			first_day = cron_days_from_civil(year, month, 1);
+		later = matching_days(schedule, year, month, first_day) &
 		    ~((UINT64_C(1) << day) - 1);
 		if (later == 0) {
+			first_day += month_length(year, month);
 			month++;
 			day = 1;
 			hour = 0;
@@ -687,7 +711,6 @@ cron_next(const struct cron_schedule *schedule, int64_t after)
 		}
 		minute = (unsigned)__builtin_ctzll(later);
 
-		return (cron_days_from_civil(year, month, day) * 1440 +
-		    hour * 60 + minute) * 60;
+		return ((first_day + day - 1) * 1440 + hour * 60 + minute) * 60;
 	}
 }

@@ -14,7 +14,7 @@
 
 #include "error.h"
 
-/* Longest expression accepted, in bytes, not counting the final NUL. */
+/* Maximum length of an expression, in bytes, without the final NUL. */
 #define CRON_EXPRESSION_MAX 256
 
 /* A parsed schedule. Bit i of a mask set means value i matches. */
@@ -55,9 +55,9 @@ int cron_parse(const char *expression, struct cron_schedule *schedule,
 int64_t cron_next(const struct cron_schedule *schedule, int64_t after);
 
 /*
- * Returns 0 when `zone` names an IANA time zone that this machine's zone
- * database knows (for example "Europe/Berlin" or "UTC"), else -1 with a
- * message in `error`.
+ * Returns 0 when `zone` names an IANA time zone in this machine's zone
+ * database (for example "Europe/Berlin" or "UTC"), else -1 with a message
+ * in `error`. NULL means UTC, as in cron_next_in_zone().
  */
 int cron_zone_check(const char *zone, struct error *error);
 
@@ -66,10 +66,10 @@ int cron_zone_check(const char *zone, struct error *error);
  * IANA zone `zone` (NULL or "UTC" means UTC). A local time skipped by a
  * daylight-saving gap fires once, at the first instant after the gap.
  * A local time that occurs twice when clocks go back fires at its first
- * occurrence only, unless the hour field selects all 24 hours: such a
- * schedule is an interval in real time, so it also fires during the
- * repeated hour. Results are whole minutes of local time. Returns -1
- * when nothing matches or the zone is unknown.
+ * occurrence only, unless the hour field selects all 24 hours. Such a
+ * schedule is an interval in real time, so it fires in both passes.
+ * Results are whole minutes of local time. Returns -1 when nothing
+ * matches or the zone is unknown.
  */
 int64_t cron_next_in_zone(const struct cron_schedule *schedule,
     const char *zone, int64_t after);
@@ -78,8 +78,8 @@ int64_t cron_next_in_zone(const struct cron_schedule *schedule,
  * Civil-date arithmetic on the proleptic Gregorian calendar, shared by
  * cron.c and cron_zone.c. Day 0 is 1970-01-01. These are Howard Hinnant's
  * days_from_civil and civil_from_days algorithms
- * (http://howardhinnant.github.io/date_algorithms.html), exact for any
- * date whose day number fits in 52 bits.
+ * (http://howardhinnant.github.io/date_algorithms.html), exact for years
+ * within +-10^15, far beyond what the cron code passes.
  */
 static inline int64_t
 cron_days_from_civil(int64_t year, unsigned month, unsigned day)

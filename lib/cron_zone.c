@@ -27,10 +27,10 @@
 #define CRON_ZONEINFO_DIR "/usr/share/zoneinfo"
 #endif
 
-/* IANA names have at most about 30 bytes (30 in tzdata 2026f). */
+/* Room to spare: the longest IANA name in tzdata 2026f has 30 bytes. */
 #define ZONE_NAME_MAX 64
 
-/* TZif files have a few KiB (at most 3872 bytes in tzdata 2026f). */
+/* Far above real files: the largest in tzdata 2026f has 3872 bytes. */
 #define ZONE_FILE_MAX (1024 * 1024)
 
 /* Loaded zones kept per thread, and for how long, in seconds. */
@@ -43,17 +43,18 @@
 
 #define DAY_SECONDS 86400
 
-/* Times beyond about 34,000 years are rejected before any arithmetic. */
+/*
+ * Times more than 2^40 seconds (about 34,800 years) from 1970 are
+ * rejected before any arithmetic on them can overflow.
+ */
 #define TIME_LIMIT (INT64_C(1) << 40)
 
-/* Wall-clock candidates examined per call; a few hundred at most. */
+/*
+ * Maximum number of wall-clock times one search examines. Near a clock
+ * change it needs one per matching minute over about two hours, and
+ * elsewhere one.
+ */
 #define SEARCH_STEPS 4096
-
-/* A local time type: an offset east of UTC and a daylight-saving flag. */
-struct zone_type {
-	int32_t offset;
-	bool is_dst;
-};
 
 /* A date in a POSIX TZ rule, and the local time of the change on it. */
 struct rule_date {
@@ -85,8 +86,8 @@ struct zone {
 	int64_t *transitions;		/* ascending Unix times */
 	uint8_t *transition_types;	/* index into types */
 	size_t type_count;
-	struct zone_type types[256];
-	bool has_rule;			/* else the last type stays */
+	int32_t type_offsets[256];	/* seconds east of UTC */
+	bool has_rule;			/* else the last type stays in force */
 	struct zone_rule rule;
 };
 
@@ -112,6 +113,7 @@ struct local_instants {
 	bool in_gap;		/* skipped when clocks went forward */
 	int64_t gap_end;	/* then: the first instant after the gap */
 	int32_t offset_max;	/* largest offset within a day of it */
+	bool steady;		/* no offset change within a day of it */
 };
 
 /*
@@ -168,8 +170,8 @@ parse_tz_number(const char *p, int min, int max, int *value)
 }
 
 /*
- * Parses a time or offset into seconds; offsets allow up to 24 hours and
- * rule times up to 167.
+ * Parses a time or offset into seconds. Offsets allow up to 24 hours,
+ * and rule times up to 167 (TZif version 3).
  *
  *   time = [ "+" / "-" ] hours [ ":" minutes [ ":" seconds ] ]
  */
@@ -274,7 +276,10 @@ parse_tz_string(const char *p, struct zone_rule *rule)
 		rule->dst_offset = -seconds;
 	}
 
-	/* zic always writes the rule; POSIX leaves its default open. */
+	/*
+	 * POSIX leaves a missing rule to the implementation. zic always
+	 * writes one, so a missing rule is an error here.
+	 */
 	if (*p != ',' ||
 	    (p = parse_rule_date(p + 1, &rule->start)) == NULL ||
 	    *p != ',' ||
@@ -363,7 +368,7 @@ zone_offset(const struct zone *zone, int64_t time)
 	if (count == 0 || time < zone->transitions[0]) {
 		if (count == 0 && zone->has_rule)
 			return rule_offset(&zone->rule, time);
-		return zone->types[0].offset;
+		return zone->type_offsets[0];
 	}
 	if (time >= zone->transitions[count - 1] && zone->has_rule)
 		return rule_offset(&zone->rule, time);
@@ -378,7 +383,7 @@ zone_offset(const struct zone *zone, int64_t time)
 		else
 			high = middle;
 	}
-	return zone->types[zone->transition_types[low]].offset;
+	return zone->type_offsets[zone->transition_types[low]];
 }
 
 static uint32_t
@@ -424,6 +429,9 @@ tzif_block_size(const struct tzif_counts *counts, uint64_t time_size)
 	    counts->standard_indicators + counts->ut_indicators;
 }
 
+/* The problem parse_tzif() returns for a file that is not TZif at all. */
+static const char NOT_TZIF[] = "not a TZif file";
+
 /*
  * Fills `zone` from the TZif file in `data`. Returns NULL, or what is
  * wrong with the file. Version 1 files have 32-bit times and no TZ
@@ -440,23 +448,23 @@ parse_tzif(struct zone *zone, const unsigned char *data, size_t size)
 	int version;
 
 	if ((version = read_tzif_header(data, size, 0, &counts)) < 1)
-		return "it is not a TZif file";
+		return NOT_TZIF;
 	if (version >= 2) {
 		offset = 44 + (size_t)tzif_block_size(&counts, 4);
 		if (tzif_block_size(&counts, 4) > size ||
 		    read_tzif_header(data, size, offset, &counts) < 2)
-			return "its second header is missing";
+			return "the second header is missing";
 		time_size = 8;
 	}
 
 	block = tzif_block_size(&counts, time_size);
 	if (block > size - offset - 44)
-		return "it is shorter than its header says";
+		return "the file is shorter than its header says";
 	if (counts.types == 0 || counts.types > 256)
-		return "its number of local time types is not 1-256";
+		return "the number of local time types is not 1-256";
 	if (counts.leap_seconds != 0)
-		return "it counts leap seconds (as the files under right/ "
-		    "do), which is not supported";
+		return "the file counts leap seconds, as the files under "
+		    "right/ do, which is not supported";
 
 	zone->transition_count = (size_t)counts.transitions;
 	zone->type_count = (size_t)counts.types;
@@ -471,19 +479,20 @@ parse_tzif(struct zone *zone, const unsigned char *data, size_t size)
 		zone->transitions[i] = time_size == 8 ? read_i64(p) :
 		    (int32_t)read_u32(p);
 		if (i > 0 && zone->transitions[i] <= zone->transitions[i - 1])
-			return "its transition times are not ascending";
+			return "the transition times are not ascending";
 	}
 	for (i = 0; i < zone->transition_count; i++, p++) {
 		if (*p >= zone->type_count)
 			return "a transition has an unknown local time type";
 		zone->transition_types[i] = *p;
 	}
+	/* A type is a 32-bit offset, a DST flag and an abbreviation index. */
 	for (i = 0; i < zone->type_count; i++, p += 6) {
-		zone->types[i].offset = (int32_t)read_u32(p);
-		zone->types[i].is_dst = p[4] != 0;
-		if (zone->types[i].offset < OFFSET_MIN ||
-		    zone->types[i].offset > OFFSET_MAX)
-			return "a local time type has an offset beyond 26 hours";
+		zone->type_offsets[i] = (int32_t)read_u32(p);
+		if (zone->type_offsets[i] < OFFSET_MIN ||
+		    zone->type_offsets[i] > OFFSET_MAX)
+			return "a local time type has an offset beyond "
+			    "26 hours";
 	}
 
 	/* After the data block: "\n", the TZ string, "\n". */
@@ -494,13 +503,13 @@ parse_tzif(struct zone *zone, const unsigned char *data, size_t size)
 	p++;
 	newline = memchr(p, '\n', (size_t)(end - p));
 	if (newline == NULL || (size_t)(newline - p) >= sizeof(tz_string))
-		return "its TZ string is not terminated";
+		return "the TZ string lacks its final newline or is too long";
 	if (newline == p)
 		return NULL;
 	memcpy(tz_string, p, (size_t)(newline - p));
 	tz_string[newline - p] = '\0';
 	if (parse_tz_string(tz_string, &zone->rule) == -1)
-		return "its TZ string is invalid";
+		return "the TZ string is invalid";
 	zone->has_rule = true;
 	return NULL;
 }
@@ -525,14 +534,12 @@ check_zone_name(const char *name, struct error *error)
 {
 	size_t length, i;
 
-	if (name == NULL)
-		return error_set(error, "time zone name is missing");
 	length = strlen(name);
 	if (length == 0)
 		return error_set(error, "time zone name is empty");
 	if (length > ZONE_NAME_MAX)
-		return error_set(error, "time zone name is too long: %zu bytes, "
-		    "the maximum is %d", length, ZONE_NAME_MAX);
+		return error_set(error, "time zone name is too long: %zu "
+		    "bytes, the maximum is %d", length, ZONE_NAME_MAX);
 
 	for (i = 0; i < length; i++) {
 		unsigned char c = (unsigned char)name[i];
@@ -561,8 +568,8 @@ check_zone_name(const char *name, struct error *error)
 		return error_set(error, "time zone \"%s\" is invalid: it has "
 		    "an empty part between slashes", name);
 	if (strcmp(name, "localtime") == 0)
-		return error_set(error, "time zone \"localtime\" is not an IANA "
-		    "name: it is this machine's own zone; name the zone, "
+		return error_set(error, "time zone \"localtime\" is not an "
+		    "IANA name but this machine's own zone; name a zone "
 		    "such as Europe/Berlin");
 	return 0;
 }
@@ -630,21 +637,22 @@ zone_load(const char *name, struct error *error)
 	zone = calloc(1, sizeof(*zone));
 	if (zone == NULL) {
 		free(data);
-		error_set(error, "out of memory loading time zone \"%s\"", name);
+		error_set(error, "out of memory loading time zone \"%s\"",
+		    name);
 		return NULL;
 	}
 	memcpy(zone->name, name, strlen(name) + 1);
 
 	problem = parse_tzif(zone, data, size);
 	free(data);
-	if (problem != NULL && strcmp(problem, "it is not a TZif file") == 0) {
+	if (problem == NOT_TZIF) {
 		error_set(error, "unknown time zone \"%s\": %s is not a zone "
 		    "file", name, path);
 		zone_free(zone);
 		return NULL;
 	}
 	if (problem != NULL) {
-		error_set(error, "time zone \"%s\" cannot be used: %s %s",
+		error_set(error, "time zone \"%s\" cannot be used: %s: %s",
 		    name, path, problem);
 		zone_free(zone);
 		return NULL;
@@ -698,8 +706,9 @@ zone_find(const char *name, struct error *error)
  * Finds the instants at which the wall-clock time `wall` (local seconds
  * since the epoch) occurs. The offsets a day before and a day after it
  * bracket every instant it can have.
- * NOTE: this assumes at most one offset change within those two days,
- * as in every zone since 1970; with more, a time may be missed.
+ * NOTE: this assumes at most one offset change within those two days.
+ * Since 1970 no zone in tzdata 2026f has two changes closer than 6.9
+ * days. Before 1970, a wall-clock time near such a pair may be missed.
  */
 static void
 resolve_local_time(const struct zone *zone, int64_t wall,
@@ -712,6 +721,7 @@ resolve_local_time(const struct zone *zone, int64_t wall,
 	local->count = 0;
 	local->in_gap = false;
 	local->offset_max = before > after ? before : after;
+	local->steady = before == after;
 
 	if (zone_offset(zone, wall - before) == before)
 		local->instants[local->count++] = wall - before;
@@ -727,8 +737,8 @@ resolve_local_time(const struct zone *zone, int64_t wall,
 
 	/*
 	 * Clocks went forward over `wall`. The change lies between the
-	 * instant `wall` would have in either offset: bisect for the first
-	 * instant whose wall-clock time is later than `wall`.
+	 * instants `wall` would have in either offset, so bisect for the
+	 * first instant whose wall-clock time is later than `wall`.
 	 */
 	low = wall - after;
 	high = wall - before;
@@ -792,6 +802,13 @@ zone_next(const struct zone *zone, const struct cron_schedule *schedule,
 				keep_earliest(local.instants[1], after, &best,
 				    &found);
 		}
+
+		/*
+		 * With one offset for a day either side, any later
+		 * wall-clock time occurs later than this one.
+		 */
+		if (found && local.steady)
+			break;
 	}
 	return found ? best : -1;
 }
@@ -799,7 +816,7 @@ zone_next(const struct zone *zone, const struct cron_schedule *schedule,
 int
 cron_zone_check(const char *zone, struct error *error)
 {
-	if (zone != NULL && strcmp(zone, "UTC") == 0)
+	if (zone == NULL || strcmp(zone, "UTC") == 0)
 		return 0;
 	return zone_find(zone, error) == NULL ? -1 : 0;
 }

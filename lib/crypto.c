@@ -100,21 +100,22 @@ crypto_sha256_hex(const void *data, size_t length,
 	return digest_hex(GCRY_MD_SHA256, data, length, out, error);
 }
 
-int
-crypto_hmac_sha1(const void *key, size_t key_length, const void *data,
-    size_t length, uint8_t out[CRYPTO_SHA1_SIZE], struct error *error)
+/* Writes the HMAC of `data` under `algorithm` (a GCRY_MAC_HMAC_*). */
+static int
+hmac(int algorithm, const void *key, size_t key_length, const void *data,
+    size_t length, uint8_t *out, size_t out_size, struct error *error)
 {
 	gcry_mac_hd_t mac;
 	gcry_error_t rc;
-	size_t out_length = CRYPTO_SHA1_SIZE;
+	size_t out_length = out_size;
 
 	if (crypto_init(error) == -1)
 		return -1;
 
-	rc = gcry_mac_open(&mac, GCRY_MAC_HMAC_SHA1, 0, NULL);
+	rc = gcry_mac_open(&mac, algorithm, 0, NULL);
 	if (rc != 0)
-		return error_set(error, "HMAC-SHA1 failed: %s",
-		    gcry_strerror(rc));
+		return error_set(error, "%s failed: %s",
+		    gcry_mac_algo_name(algorithm), gcry_strerror(rc));
 
 	rc = gcry_mac_setkey(mac, key, key_length);
 	if (rc != 0)
@@ -125,14 +126,39 @@ crypto_hmac_sha1(const void *key, size_t key_length, const void *data,
 		goto cleanup;
 
 	rc = gcry_mac_read(mac, out, &out_length);
-	if (rc == 0 && out_length != CRYPTO_SHA1_SIZE)
+	if (rc == 0 && out_length != out_size)
 		rc = gcry_error(GPG_ERR_INV_LENGTH);
 
 cleanup:
 	gcry_mac_close(mac);
 	if (rc != 0)
-		return error_set(error, "HMAC-SHA1 failed: %s",
-		    gcry_strerror(rc));
+		return error_set(error, "%s failed: %s",
+		    gcry_mac_algo_name(algorithm), gcry_strerror(rc));
+	return 0;
+}
+
+int
+crypto_hmac_sha1(const void *key, size_t key_length, const void *data,
+    size_t length, uint8_t out[CRYPTO_SHA1_SIZE], struct error *error)
+{
+	return hmac(GCRY_MAC_HMAC_SHA1, key, key_length, data, length, out,
+	    CRYPTO_SHA1_SIZE, error);
+}
+
+int
+crypto_hmac_sha256(const void *key, size_t key_length, const void *data,
+    size_t length, uint8_t out[CRYPTO_SHA256_SIZE], struct error *error)
+{
+	return hmac(GCRY_MAC_HMAC_SHA256, key, key_length, data, length, out,
+	    CRYPTO_SHA256_SIZE, error);
+}
+
+int
+crypto_random_bytes(void *out, size_t length, struct error *error)
+{
+	if (crypto_init(error) == -1)
+		return -1;
+	gcry_randomize(out, length, GCRY_STRONG_RANDOM);
 	return 0;
 }
 

@@ -16,8 +16,9 @@
 #define CRYPTO_MD5_HEX_SIZE	33
 #define CRYPTO_SHA256_HEX_SIZE	65
 
-/* Bytes of an HMAC-SHA1 digest. */
+/* Bytes of HMAC-SHA1 and HMAC-SHA256 digests. */
 #define CRYPTO_SHA1_SIZE	20
+#define CRYPTO_SHA256_SIZE	32
 
 /*
  * Initialises libgcrypt once per process. It checks that the run-time
@@ -52,6 +53,19 @@ int crypto_sha256_hex(const void *data, size_t length,
  */
 int crypto_hmac_sha1(const void *key, size_t key_length, const void *data,
     size_t length, uint8_t out[CRYPTO_SHA1_SIZE], struct error *error);
+
+/*
+ * Writes the HMAC-SHA256 of `length` bytes of `data` under `key` into
+ * `out`. Returns 0, or -1 with `error` set.
+ */
+int crypto_hmac_sha256(const void *key, size_t key_length, const void *data,
+    size_t length, uint8_t out[CRYPTO_SHA256_SIZE], struct error *error);
+
+/*
+ * Fills `length` bytes of `out` from libgcrypt's strong random
+ * generator. Returns 0, or -1 with `error` set.
+ */
+int crypto_random_bytes(void *out, size_t length, struct error *error);
 
 /*
  * Writes `digits` random lowercase hex digits from libgcrypt's strong

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <curl/curl.h>
+
 #include "fcgi.h"
 
 int
@@ -139,12 +141,58 @@ fcgi_request_free(struct fcgi_request *request)
 	memset(request, 0, sizeof(*request));
 }
 
+/* Percent-decodes `length` bytes of `text`, reading "+" as a space. */
+static char *
+form_decode(const char *text, size_t length)
+{
+	char *copy, *decoded, *p;
+
+	if ((copy = strndup(text, length)) == NULL)
+		return NULL;
+	for (p = copy; *p != '\0'; p++)
+		if (*p == '+')
+			*p = ' ';
+	/* libcurl ignores the handle argument since 7.82.0. */
+	decoded = curl_easy_unescape(NULL, copy, 0, NULL);
+	free(copy);
+	if (decoded == NULL)
+		return NULL;
+	p = strdup(decoded);
+	curl_free(decoded);
+	return p;
+}
+
+int
+fcgi_query_parameter(const struct fcgi_request *request, const char *name,
+    char **value)
+{
+	const char *part = request->query, *equals, *end;
+	size_t name_length = strlen(name);
+
+	*value = NULL;
+	while (*part != '\0') {
+		end = part + strcspn(part, "&");
+		equals = memchr(part, '=', (size_t)(end - part));
+		if (equals == NULL)
+			equals = end;
+		if ((size_t)(equals - part) == name_length &&
+		    strncmp(part, name, name_length) == 0) {
+			*value = form_decode(equals < end ? equals + 1 : end,
+			    (size_t)(end - (equals < end ? equals + 1 : end)));
+			return *value != NULL ? 1 : -1;
+		}
+		part = *end == '&' ? end + 1 : end;
+	}
+	return 0;
+}
+
 static const char *
 reason_phrase(int status)
 {
 	switch (status) {
 	case 200: return "OK";
 	case 201: return "Created";
+	case 202: return "Accepted";
 	case 204: return "No Content";
 	case 302: return "Found";
 	case 400: return "Bad Request";

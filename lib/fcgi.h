@@ -46,6 +46,14 @@ int fcgi_read_request(struct fcgi_request *request, const char *public_url,
 void fcgi_request_free(struct fcgi_request *request);
 
 /*
+ * Finds parameter `name` in the request's query string and stores its
+ * percent-decoded value, which the caller frees, in `*value`. Returns 1
+ * when found, 0 when absent, -1 when out of memory.
+ */
+int fcgi_query_parameter(const struct fcgi_request *request,
+    const char *name, char **value);
+
+/*
  * Writes a response. `headers` holds extra header lines, each ending in
  * "\r\n", or is NULL. `body` may be NULL for an empty body.
  */

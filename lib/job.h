@@ -24,34 +24,45 @@ struct job {
 	char *schedule;
 	char *timezone;
 	int enabled;
+	int follow_redirects;
 	int64_t next_run_at;
+	int64_t retry_at;	/* when a pending retry starts, or 0 */
 	int64_t last_run_at;
 	int last_status;	/* 0 when no response came */
 	char *last_error;	/* NULL when none */
 	int64_t created_at;
 };
 
-/* The fields a client sets; strings are borrowed from the request. */
+/*
+ * The fields a client sets; strings are borrowed from the request. NULL
+ * strings and -1 flags mean the field was not given.
+ */
 struct job_input {
 	const char *callback_url;
 	const char *schedule;
-	const char *timezone;	/* NULL means UTC */
+	const char *timezone;
+	int enabled;
+	int follow_redirects;
 };
 
 /*
  * Reads a job from the JSON object `body` into `input`, checking every
- * field: callback_url and schedule are required non-empty strings, a
- * valid http(s) URL (see callback_url_check()) and a cron expression that
- * fires; timezone is optional and must name a known IANA zone. Appends
- * one message per problem to the JSON array `messages` and returns the
- * number of problems. `input` borrows strings from `body`.
+ * field: callback_url must be a valid http(s) URL (see
+ * callback_url_check()), schedule a cron expression that fires,
+ * timezone a known IANA zone, enabled and follow_redirects booleans.
+ * For a new job (`partial` 0) callback_url and schedule are required
+ * and unknown fields are ignored; for a change (`partial` 1) every field
+ * is optional and an unknown one is an error. Appends one message per
+ * problem to the JSON array `messages` and returns the number of
+ * problems. `input` borrows strings from `body`.
  */
-int job_read_input(json_object *body, int allow_private,
+int job_read_input(json_object *body, int allow_private, int partial,
     struct job_input *input, json_object *messages);
 
 /*
- * Inserts a validated job for `scheduler_id`, due at the first time its
- * schedule matches after `now`, and reads it back into `*job`. Returns 0
+ * Inserts a validated job for `scheduler_id` (enabled unless the input
+ * says otherwise), due at the first time its schedule matches after
+ * `now`, and reads it back into `*job`. Returns 0
  * or -1. Free `*job` with job_free().
  */
 int job_create(sqlite3 *db, int64_t scheduler_id,
@@ -63,6 +74,26 @@ int job_create(sqlite3 *db, int64_t scheduler_id,
  * when no such job belongs to the scheduler, -1 on error.
  */
 int job_get(sqlite3 *db, int64_t scheduler_id, int64_t id, struct job *job,
+    struct error *error);
+
+/*
+ * Applies the fields given in `input` to job `id` of `scheduler_id` and
+ * reads the result into `*job`. A changed schedule or time zone, or
+ * enabling the job, moves it to the first matching time after `now` and
+ * drops any pending retry. Returns 1 when updated, 0 when not found, -1
+ * on error. Runs inside the caller's transaction.
+ */
+int job_update(sqlite3 *db, int64_t scheduler_id, int64_t id,
+    const struct job_input *input, int64_t now, struct job *job,
+    struct error *error);
+
+/*
+ * Makes job `id` of `scheduler_id` due at `now`, so that the runner
+ * fires it on its next poll, after which it returns to its schedule.
+ * Returns 1 when done, 0 when not found, 2 when the job is disabled,
+ * -1 on error.
+ */
+int job_run_now(sqlite3 *db, int64_t scheduler_id, int64_t id, int64_t now,
     struct error *error);
 
 /*

@@ -2,60 +2,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cron.h"
 #include "db.h"
-#include "run.h"
+#include "run_internal.h"
 
-/* Jobs given a first time per run_schedule_new() call. */
-#define SCHEDULE_NEW_BATCH 1000
-
-/* Message stored for a scheduled time that passed without a call. */
-#define MISSED_MESSAGE "missed: no runner was running at the scheduled " \
-	"time, and it is past the grace period"
-
-static char *
-column_text(sqlite3_stmt *statement, int column)
-{
-	const unsigned char *text = sqlite3_column_text(statement, column);
-
-	return strdup(text != NULL ? (const char *)text : "");
-}
-
-/* Disables job `id` because its row cannot be scheduled. */
-static int
-disable_job(sqlite3 *db, int64_t id, const char *reason,
+int
+run_disable_job(sqlite3 *db, int64_t id, const char *reason,
     struct error *error)
 {
 	sqlite3_stmt *statement;
 
-	if (db_prepare(db, "UPDATE jobs SET enabled = 0, last_error = ? "
-	    "WHERE id = ?", &statement, error) < 0)
+	if (db_prepare(db, "UPDATE jobs SET enabled = 0, last_error = ?, "
+	    "lease_owner = NULL, lease_expires_at = NULL, attempts = 0, "
+	    "retry_at = NULL WHERE id = ?", &statement, error) < 0)
 		return -1;
 	sqlite3_bind_text(statement, 1, reason, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(statement, 2, id);
 	return db_run(db, statement, error);
 }
 
-/* Sets next_run_at of job `id`. */
-static int
-set_next(sqlite3 *db, int64_t id, int64_t next, struct error *error)
-{
-	sqlite3_stmt *statement;
-
-	if (db_prepare(db, "UPDATE jobs SET next_run_at = ? WHERE id = ?",
-	    &statement, error) < 0)
-		return -1;
-	sqlite3_bind_int64(statement, 1, next);
-	sqlite3_bind_int64(statement, 2, id);
-	return db_run(db, statement, error);
-}
-
-/*
- * Parses a stored schedule and zone. On failure disables the job, since
- * only a row written by hand can hold an invalid one, and returns 0.
- */
-static int
-parse_stored(sqlite3 *db, int64_t id, const char *expression,
+int
+run_parse_stored(sqlite3 *db, int64_t id, const char *expression,
     const char *zone, struct cron_schedule *schedule, struct error *error)
 {
 	struct error problem;
@@ -65,304 +31,39 @@ parse_stored(sqlite3 *db, int64_t id, const char *expression,
 	    cron_zone_check(zone, &problem) == 0)
 		return 1;
 	snprintf(reason, sizeof(reason), "disabled: %s", problem.message);
-	return disable_job(db, id, reason, error) < 0 ? -1 : 0;
+	return run_disable_job(db, id, reason, error) < 0 ? -1 : 0;
 }
 
 int
-run_schedule_new(sqlite3 *db, int64_t now, struct error *error)
-{
-	struct cron_schedule schedule;
-	sqlite3_stmt *select = NULL;
-	int rc, updated = 0, ok;
-	int64_t id, next;
-
-	if (db_begin(db, error) < 0)
-		return -1;
-	if (db_prepare(db, "SELECT id, schedule, timezone FROM jobs "
-	    "WHERE enabled = 1 AND next_run_at IS NULL LIMIT ?", &select,
-	    error) < 0)
-		goto fail;
-	sqlite3_bind_int(select, 1, SCHEDULE_NEW_BATCH);
-
-	while ((rc = sqlite3_step(select)) == SQLITE_ROW) {
-		const char *expression, *zone;
-
-		id = sqlite3_column_int64(select, 0);
-		expression = (const char *)sqlite3_column_text(select, 1);
-		zone = (const char *)sqlite3_column_text(select, 2);
-		ok = parse_stored(db, id, expression != NULL ? expression : "",
-		    zone != NULL ? zone : "", &schedule, error);
-		if (ok < 0)
-			goto fail;
-		if (ok == 0)
-			continue;
-		next = cron_next_in_zone(&schedule, zone, now);
-		if (next < 0 ? disable_job(db, id, "disabled: schedule never "
-		    "fires", error) < 0 : set_next(db, id, next, error) < 0)
-			goto fail;
-		updated++;
-	}
-	if (rc != SQLITE_DONE) {
-		db_error(db, error, "cannot read new jobs");
-		goto fail;
-	}
-	sqlite3_finalize(select);
-	if (db_commit(db, error) < 0)
-		goto fail;
-	return updated;
-
-fail:
-	sqlite3_finalize(select);
-	db_rollback(db);
-	return -1;
-}
-
-/* Inserts a job_runs row saying that `scheduled_at` was missed. */
-static int
-record_miss(sqlite3 *db, int64_t job_id, int64_t scheduled_at, int64_t now,
+run_count_failed_time(sqlite3 *db, int64_t id, int disable_after,
     struct error *error)
 {
 	sqlite3_stmt *statement;
+	char reason[128];
+	int failed, rc;
 
-	if (db_prepare(db, "INSERT INTO job_runs (job_id, scheduled_at, "
-	    "attempt, started_at, duration_ms, error) VALUES (?, ?, 0, ?, 0, "
-	    "?)", &statement, error) < 0)
+	if (db_prepare(db, "UPDATE jobs SET failed_times = failed_times + 1 "
+	    "WHERE id = ? RETURNING failed_times", &statement, error) < 0)
 		return -1;
-	sqlite3_bind_int64(statement, 1, job_id);
-	sqlite3_bind_int64(statement, 2, scheduled_at);
-	sqlite3_bind_int64(statement, 3, now);
-	sqlite3_bind_text(statement, 4, MISSED_MESSAGE, -1, SQLITE_STATIC);
-	return db_run(db, statement, error);
-}
+	sqlite3_bind_int64(statement, 1, id);
+	rc = sqlite3_step(statement);
+	failed = rc == SQLITE_ROW ? sqlite3_column_int(statement, 0) : 0;
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_step(statement);
+	sqlite3_finalize(statement);
+	if (rc != SQLITE_DONE)
+		return db_error(db, error, "cannot count a failed time");
 
-/*
- * Picks the scheduled time to fire for a job due at `due`: the latest
- * time the schedule matches that is at most `now` and within
- * `grace_seconds` of it, where `due` itself counts as matching (an
- * operator may set next_run_at to any time). Returns that time, or -1
- * with `*next` set to the first time after `now` when there is none.
- */
-static int64_t
-pick_scheduled(const struct cron_schedule *schedule, const char *zone,
-    int64_t due, int64_t now, long grace_seconds, int64_t *next)
-{
-	int64_t latest = -1, from, candidate;
-
-	if (due >= now - grace_seconds) {
-		latest = due;
-		from = due;
-	} else {
-		from = now - grace_seconds - 1;
-	}
-
-	/* At most grace_seconds / 60 + 1 steps, one per minute. */
-	while ((candidate = cron_next_in_zone(schedule, zone, from)) >= 0 &&
-	    candidate <= now) {
-		latest = candidate;
-		from = candidate;
-	}
-	*next = candidate;
-	return latest;
-}
-
-/* Sets the lease on a claimed job, and next_run_at to the time fired. */
-static int
-take_lease(sqlite3 *db, const struct run *run, const char *owner,
-    int64_t expires_at, struct error *error)
-{
-	sqlite3_stmt *statement;
-
-	if (db_prepare(db, "UPDATE jobs SET next_run_at = ?, lease_owner = ?, "
-	    "lease_expires_at = ? WHERE id = ?", &statement, error) < 0)
-		return -1;
-	sqlite3_bind_int64(statement, 1, run->scheduled_at);
-	sqlite3_bind_text(statement, 2, owner, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(statement, 3, expires_at);
-	sqlite3_bind_int64(statement, 4, run->job_id);
-	return db_run(db, statement, error);
-}
-
-/* Reads a due row into `*run`, with next_run_at in scheduled_at. */
-static int
-read_due_row(sqlite3_stmt *row, struct run *run, struct error *error)
-{
-	memset(run, 0, sizeof(*run));
-	run->job_id = sqlite3_column_int64(row, 0);
-	run->scheduler_id = sqlite3_column_int64(row, 1);
-	run->callback_url = column_text(row, 2);
-	run->schedule = column_text(row, 3);
-	run->timezone = column_text(row, 4);
-	run->scheduled_at = sqlite3_column_int64(row, 5);
-	run->attempt = 1;
-	if (run->callback_url == NULL || run->schedule == NULL ||
-	    run->timezone == NULL)
-		return error_set(error, "out of memory");
-	return 0;
-}
-
-/*
- * Decides what to do with a due job read by read_due_row(). Returns 1
- * when it is to be called for run->scheduled_at, now leased; 0 when it
- * was handled here (a miss, or a row that cannot be scheduled); -1 on
- * error.
- */
-static int
-claim_job(sqlite3 *db, struct run *run, const char *owner, int64_t now,
-    long lease_seconds, long grace_seconds, struct error *error)
-{
-	struct cron_schedule schedule;
-	int64_t due = run->scheduled_at, next;
-	int ok;
-
-	ok = parse_stored(db, run->job_id, run->schedule, run->timezone,
-	    &schedule, error);
-	if (ok <= 0)
-		return ok;
-
-	run->scheduled_at = pick_scheduled(&schedule, run->timezone, due,
-	    now, grace_seconds, &next);
-	if (due < now - grace_seconds &&
-	    record_miss(db, run->job_id, due, now, error) < 0)
-		return -1;
-	if (run->scheduled_at < 0) {
-		if (next < 0)
-			return disable_job(db, run->job_id, "disabled: "
-			    "schedule never fires", error) < 0 ? -1 : 0;
-		return set_next(db, run->job_id, next, error) < 0 ? -1 : 0;
-	}
-
-	if (take_lease(db, run, owner, now + lease_seconds, error) < 0)
-		return -1;
-	return 1;
-}
-
-/*
- * Reads at most `limit` due jobs into `runs`. All rows are read before
- * any is updated, because a SELECT that sees its own table change may
- * return a row twice.
- */
-static int
-read_due(sqlite3 *db, int64_t now, size_t limit, struct run *runs,
-    size_t *count, struct error *error)
-{
-	sqlite3_stmt *select;
-	int rc = SQLITE_DONE;
-
-	*count = 0;
-	/* "enabled = 1" lets SQLite use the partial index jobs_due. */
-	if (db_prepare(db, "SELECT jobs.id, scheduler_id, callback_url, "
-	    "schedule, timezone, next_run_at FROM jobs "
-	    "JOIN schedulers ON schedulers.id = jobs.scheduler_id "
-	    "WHERE enabled = 1 AND next_run_at <= ?1 "
-	    "AND (lease_expires_at IS NULL OR lease_expires_at <= ?1) "
-	    "AND decommissioned_at IS NULL "
-	    "ORDER BY next_run_at LIMIT ?2", &select, error) < 0)
-		return -1;
-	sqlite3_bind_int64(select, 1, now);
-	sqlite3_bind_int64(select, 2, (sqlite3_int64)limit);
-
-	while (*count < limit && (rc = sqlite3_step(select)) == SQLITE_ROW) {
-		if (read_due_row(select, &runs[*count], error) < 0) {
-			(*count)++;
-			sqlite3_finalize(select);
-			return -1;
-		}
-		(*count)++;
-	}
-	sqlite3_finalize(select);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return db_error(db, error, "cannot read due jobs");
-	return 0;
+	if (failed < disable_after)
+		return 0;
+	/* NOTE: only the runner's log tells the owner; no message is sent. */
+	snprintf(reason, sizeof(reason), "disabled: %d scheduled times in a "
+	    "row failed; fix the callback, then enable the job", failed);
+	return run_disable_job(db, id, reason, error) < 0 ? -1 : 1;
 }
 
 int
-run_claim(sqlite3 *db, const char *owner, int64_t now, long lease_seconds,
-    long grace_seconds, size_t limit, struct run **out, struct error *error)
-{
-	struct run *runs;
-	size_t count = 0, kept = 0, i;
-	int claimed;
-
-	*out = NULL;
-	if ((runs = calloc(limit > 0 ? limit : 1, sizeof(*runs))) == NULL)
-		return error_set(error, "out of memory");
-	if (db_begin(db, error) < 0)
-		goto fail;
-	if (read_due(db, now, limit, runs, &count, error) < 0)
-		goto fail;
-
-	/* Claimed runs move to the front; the others are freed. */
-	for (i = 0; i < count; i++) {
-		claimed = claim_job(db, &runs[i], owner, now, lease_seconds,
-		    grace_seconds, error);
-		if (claimed < 0)
-			goto fail;
-		if (claimed == 0) {
-			run_clear(&runs[i]);
-			continue;
-		}
-		if (kept != i) {
-			runs[kept] = runs[i];
-			memset(&runs[i], 0, sizeof(runs[i]));
-		}
-		kept++;
-	}
-	if (db_commit(db, error) < 0)
-		goto fail;
-
-	*out = runs;
-	return (int)kept;
-
-fail:
-	db_rollback(db);
-	run_free_all(runs, count);
-	return -1;
-}
-
-/* The statements run_finish() uses for every run, prepared once. */
-struct finish_statements {
-	sqlite3_stmt *insert_run;
-	sqlite3_stmt *update_last;
-	sqlite3_stmt *advance;
-	sqlite3_stmt *count_usage;
-};
-
-static void
-finalize_all(struct finish_statements *s)
-{
-	sqlite3_finalize(s->insert_run);
-	sqlite3_finalize(s->update_last);
-	sqlite3_finalize(s->advance);
-	sqlite3_finalize(s->count_usage);
-}
-
-static int
-prepare_finish(sqlite3 *db, struct finish_statements *s,
-    struct error *error)
-{
-	memset(s, 0, sizeof(*s));
-	if (db_prepare(db, "INSERT INTO job_runs (job_id, scheduled_at, "
-	    "attempt, started_at, duration_ms, http_status, error, response) "
-	    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 "
-	    "WHERE EXISTS (SELECT 1 FROM jobs WHERE id = ?1)",
-	    &s->insert_run, error) < 0 ||
-	    db_prepare(db, "UPDATE jobs SET last_run_at = ?, last_status = ?, "
-	    "last_error = ? WHERE id = ?", &s->update_last, error) < 0 ||
-	    db_prepare(db, "UPDATE jobs SET next_run_at = ?, "
-	    "lease_owner = NULL, lease_expires_at = NULL "
-	    "WHERE id = ? AND lease_owner = ? AND next_run_at = ?",
-	    &s->advance, error) < 0 ||
-	    db_prepare(db, "UPDATE schedulers SET usage_count = usage_count "
-	    "+ 1 WHERE id = ?", &s->count_usage, error) < 0) {
-		finalize_all(s);
-		return -1;
-	}
-	return 0;
-}
-
-/* Steps and resets a prepared statement that returns no rows. */
-static int
-step_reset(sqlite3 *db, sqlite3_stmt *statement, struct error *error)
+run_step_reset(sqlite3 *db, sqlite3_stmt *statement, struct error *error)
 {
 	int rc = sqlite3_step(statement);
 
@@ -371,85 +72,6 @@ step_reset(sqlite3 *db, sqlite3_stmt *statement, struct error *error)
 	if (rc != SQLITE_DONE)
 		return db_error(db, error, "cannot record a run");
 	return 0;
-}
-
-/* Returns the first time after the run's scheduled time, or -1. */
-static int64_t
-following_time(const struct run *run)
-{
-	struct cron_schedule schedule;
-
-	if (cron_parse(run->schedule, &schedule, NULL) < 0)
-		return -1;
-	return cron_next_in_zone(&schedule, run->timezone, run->scheduled_at);
-}
-
-static int
-finish_one(sqlite3 *db, struct finish_statements *s, const char *owner,
-    const struct run *run, struct error *error)
-{
-	int64_t next = following_time(run);
-
-	sqlite3_bind_int64(s->insert_run, 1, run->job_id);
-	sqlite3_bind_int64(s->insert_run, 2, run->scheduled_at);
-	sqlite3_bind_int(s->insert_run, 3, run->attempt);
-	sqlite3_bind_int64(s->insert_run, 4, run->started_at);
-	sqlite3_bind_int64(s->insert_run, 5, run->duration_ms);
-	if (run->http_status != 0)
-		sqlite3_bind_int(s->insert_run, 6, run->http_status);
-	sqlite3_bind_text(s->insert_run, 7, run->error, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s->insert_run, 8, run->response,
-	    (int)run->response_length, SQLITE_STATIC);
-	if (step_reset(db, s->insert_run, error) < 0)
-		return -1;
-
-	sqlite3_bind_int64(s->update_last, 1, run->started_at);
-	if (run->http_status != 0)
-		sqlite3_bind_int(s->update_last, 2, run->http_status);
-	sqlite3_bind_text(s->update_last, 3, run->error, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s->update_last, 4, run->job_id);
-	if (step_reset(db, s->update_last, error) < 0)
-		return -1;
-
-	/* Leaves next_run_at alone if the job was changed meanwhile. */
-	if (next >= 0)
-		sqlite3_bind_int64(s->advance, 1, next);
-	sqlite3_bind_int64(s->advance, 2, run->job_id);
-	sqlite3_bind_text(s->advance, 3, owner, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s->advance, 4, run->scheduled_at);
-	if (step_reset(db, s->advance, error) < 0)
-		return -1;
-
-	sqlite3_bind_int64(s->count_usage, 1, run->scheduler_id);
-	return step_reset(db, s->count_usage, error);
-}
-
-int
-run_finish(sqlite3 *db, const char *owner, const struct run *runs,
-    size_t count, struct error *error)
-{
-	struct finish_statements statements;
-	size_t i;
-
-	if (count == 0)
-		return 0;
-	if (db_begin(db, error) < 0)
-		return -1;
-	if (prepare_finish(db, &statements, error) < 0)
-		goto fail;
-	for (i = 0; i < count; i++)
-		if (finish_one(db, &statements, owner, &runs[i], error) < 0)
-			goto fail_statements;
-	finalize_all(&statements);
-	if (db_commit(db, error) < 0)
-		goto fail;
-	return 0;
-
-fail_statements:
-	finalize_all(&statements);
-fail:
-	db_rollback(db);
-	return -1;
 }
 
 int
@@ -470,7 +92,7 @@ run_release(sqlite3 *db, const char *owner, const struct run *runs,
 	for (i = 0; i < count; i++) {
 		sqlite3_bind_int64(statement, 1, runs[i].job_id);
 		sqlite3_bind_text(statement, 2, owner, -1, SQLITE_STATIC);
-		if (step_reset(db, statement, error) < 0) {
+		if (run_step_reset(db, statement, error) < 0) {
 			sqlite3_finalize(statement);
 			goto fail;
 		}
@@ -485,12 +107,46 @@ fail:
 	return -1;
 }
 
+/* Rows deleted per transaction by run_prune(). */
+#define PRUNE_BATCH 5000
+
+long
+run_prune(sqlite3 *db, int64_t before, struct error *error)
+{
+	sqlite3_stmt *statement;
+	long total = 0;
+	int deleted;
+
+	do {
+		if (db_begin(db, error) < 0)
+			return -1;
+		if (db_prepare(db, "DELETE FROM job_runs WHERE id IN (SELECT id "
+		    "FROM job_runs WHERE started_at < ? LIMIT ?)", &statement,
+		    error) < 0)
+			goto fail;
+		sqlite3_bind_int64(statement, 1, before);
+		sqlite3_bind_int(statement, 2, PRUNE_BATCH);
+		if (db_run(db, statement, error) < 0)
+			goto fail;
+		deleted = sqlite3_changes(db);
+		if (db_commit(db, error) < 0)
+			goto fail;
+		total += deleted;
+	} while (deleted == PRUNE_BATCH);
+	return total;
+
+fail:
+	db_rollback(db);
+	return -1;
+}
+
 void
 run_clear(struct run *run)
 {
 	free(run->callback_url);
 	free(run->schedule);
 	free(run->timezone);
+	free(run->webhook_secret);
 	free(run->error);
 	free(run->response);
 	memset(run, 0, sizeof(*run));

@@ -1,7 +1,8 @@
 /*
  * The runner's storage: finding due jobs, claiming them with a lease,
- * and recording the outcome of each call. These are the only queries the
- * runner makes, so another storage backend replaces this module alone.
+ * and recording the outcome of each attempt. These are the only queries
+ * the runner makes, so another storage backend replaces this module
+ * alone.
  *
  * A claim sets jobs.lease_owner and lease_expires_at for the scheduled
  * time in jobs.next_run_at. The outcome is recorded, and next_run_at
@@ -20,7 +21,25 @@
 
 #include "error.h"
 
-/* One call to make, and then its outcome. */
+/* What the runner does when, from its configuration. */
+struct run_policy {
+	long lease_seconds;	/* how long a claim lasts */
+	long grace_seconds;	/* how late a missed time still fires */
+	int max_attempts;	/* attempts per scheduled time, at least 1 */
+	long retry_base_seconds;	/* delay before the first retry */
+	long retry_max_seconds;		/* longest delay between retries */
+	int disable_after;	/* failed scheduled times in a row */
+};
+
+/* What run_finish() made of an attempt. */
+enum run_result {
+	RUN_SUCCEEDED,		/* a 2xx answer */
+	RUN_RETRYING,		/* failed; another attempt is scheduled */
+	RUN_FAILED,		/* failed; the job moved to its next time */
+	RUN_DISABLED,		/* failed once too often; job disabled */
+};
+
+/* One attempt to make, and then its outcome. */
 struct run {
 	/* Set by run_claim(). */
 	int64_t job_id;
@@ -28,6 +47,8 @@ struct run {
 	char *callback_url;
 	char *schedule;
 	char *timezone;
+	char *webhook_secret;	/* signs the callback */
+	int follow_redirects;
 	int64_t scheduled_at;
 	int attempt;		/* 1 for the first call of scheduled_at */
 
@@ -36,8 +57,13 @@ struct run {
 	int64_t duration_ms;
 	int http_status;	/* 0 when no response came */
 	char *error;		/* why no response came, or NULL */
+	int permanent;		/* the error is one a retry cannot mend */
+	long retry_after;	/* Retry-After in seconds, or -1 */
 	char *response;		/* first bytes of the body, or NULL */
 	size_t response_length;
+
+	/* Set by run_finish(). */
+	enum run_result result;
 };
 
 /*
@@ -49,29 +75,43 @@ struct run {
 int run_schedule_new(sqlite3 *db, int64_t now, struct error *error);
 
 /*
- * Claims at most `limit` due jobs for `owner` until `now` +
- * `lease_seconds`, in one transaction, oldest first. A job is due when
- * enabled, its scheduler is in service, next_run_at <= `now`, and no
- * unexpired lease holds it. When several times were missed, the claim is
- * for the latest one within `grace_seconds` of `now`; when none is, the
- * miss is recorded as a job_runs row with an error and the job moves to
- * its next time without a call. Stores a malloc'ed array in `*runs`
- * (free with run_free_all()) and returns its length, or -1.
+ * Claims at most `limit` due jobs for `owner` until `now` + the lease,
+ * in one transaction, oldest first. A job is due when enabled, its
+ * scheduler is in service, next_run_at <= `now` (and retry_at, if set),
+ * and no unexpired lease holds it.
+ *
+ * When several times were missed, the claim is for the latest one
+ * within the grace period of `now`; when none is, the miss is recorded
+ * as a job_runs row with an error and the job moves to its next time
+ * without a call. A pending retry whose job has reached its next
+ * scheduled time is dropped, and that scheduled time counts as failed.
+ *
+ * Stores a malloc'ed array in `*runs` (free with run_free_all()) and
+ * returns its length, or -1.
  */
 int run_claim(sqlite3 *db, const char *owner, int64_t now,
-    long lease_seconds, long grace_seconds, size_t limit,
-    struct run **runs, struct error *error);
+    const struct run_policy *policy, size_t limit, struct run **runs,
+    struct error *error);
 
 /*
- * Records the outcomes of `count` finished runs in one transaction: a
- * job_runs row each, the job's last_* columns, its next_run_at moved
- * past scheduled_at, the lease dropped, and one unit of usage for the
- * scheduler. A job deleted meanwhile gets no job_runs row; a job whose
- * next_run_at was changed meanwhile keeps the new value. The usage
- * counts either way. Returns 0, or -1 when nothing was written.
+ * Records the outcomes of `count` finished attempts in one transaction
+ * and sets each run's result. Each gets a job_runs row and updates its
+ * job's last_* columns. A failure from a network error, a timeout, 429
+ * or 5xx is retried after an exponential backoff with jitter (or the
+ * answer's Retry-After, when longer), unless the attempts are used up or
+ * the retry would not start before the job's next scheduled time.
+ * Otherwise the job moves past scheduled_at and drops its lease; after
+ * `disable_after` failed scheduled times in a row it is disabled. The
+ * first attempt of each scheduled time counts one unit of usage for the
+ * scheduler.
+ *
+ * A job deleted meanwhile gets no job_runs row; a job whose next_run_at
+ * was changed meanwhile keeps the new value. Returns 0, or -1 when
+ * nothing was written.
  */
-int run_finish(sqlite3 *db, const char *owner, const struct run *runs,
-    size_t count, struct error *error);
+int run_finish(sqlite3 *db, const char *owner, int64_t now,
+    const struct run_policy *policy, struct run *runs, size_t count,
+    struct error *error);
 
 /*
  * Drops the leases `owner` holds on `count` runs that were claimed but
@@ -79,6 +119,13 @@ int run_finish(sqlite3 *db, const char *owner, const struct run *runs,
  */
 int run_release(sqlite3 *db, const char *owner, const struct run *runs,
     size_t count, struct error *error);
+
+/*
+ * Deletes job_runs rows that started before `before`, in batches of a
+ * few thousand, each in its own transaction so that other writers are
+ * not held up. Returns the number deleted, or -1.
+ */
+long run_prune(sqlite3 *db, int64_t before, struct error *error);
 
 /* Frees the strings of one run. */
 void run_clear(struct run *run);

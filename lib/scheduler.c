@@ -41,19 +41,22 @@ scheduler_create(sqlite3 *db, int64_t customer_id, const char *name,
 	    crypto_random_hex(credentials->password + 1,
 	    SCHEDULER_PASSWORD_SIZE - 2, error) < 0 ||
 	    crypto_sha256_hex(credentials->password,
-	    strlen(credentials->password), hash, error) < 0)
+	    strlen(credentials->password), hash, error) < 0 ||
+	    webhook_secret_new(credentials->webhook_secret, error) < 0)
 		return -1;
 
 	if (db_prepare(db, "INSERT INTO schedulers (customer_id, name, "
-	    "auth_username, auth_password_sha256, created_at) "
-	    "VALUES (?, ?, ?, ?, ?)", &statement, error) < 0)
+	    "auth_username, auth_password_sha256, webhook_secret, "
+	    "created_at) VALUES (?, ?, ?, ?, ?, ?)", &statement, error) < 0)
 		return -1;
 	sqlite3_bind_int64(statement, 1, customer_id);
 	sqlite3_bind_text(statement, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(statement, 3, credentials->username, -1,
 	    SQLITE_STATIC);
 	sqlite3_bind_text(statement, 4, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(statement, 5, now);
+	sqlite3_bind_text(statement, 5, credentials->webhook_secret, -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(statement, 6, now);
 	if (db_run(db, statement, error) < 0)
 		return -1;
 	*scheduler_id = sqlite3_last_insert_rowid(db);

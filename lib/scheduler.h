@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "error.h"
+#include "webhook.h"
 
 /* "U" and 14 hex digits; "P" and 26 hex digits; each with its NUL. */
 #define SCHEDULER_USERNAME_SIZE 16
@@ -23,6 +24,7 @@
 struct scheduler_credentials {
 	char username[SCHEDULER_USERNAME_SIZE];
 	char password[SCHEDULER_PASSWORD_SIZE];
+	char webhook_secret[WEBHOOK_SECRET_SIZE];
 };
 
 /*

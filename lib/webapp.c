@@ -117,6 +117,9 @@ webapp_parse_json_body(struct fcgi_request *request, json_object **body)
 		fcgi_respond_error(500, NULL, "out of memory");
 		return -1;
 	}
+	/* Strings are stored as SQLite TEXT and sent back as JSON. */
+	json_tokener_set_flags(tokener, JSON_TOKENER_STRICT |
+	    JSON_TOKENER_VALIDATE_UTF8);
 	/*
 	 * The length includes the final NUL, which tells json-c that the
 	 * input ends, so that a bare literal such as "null" completes.

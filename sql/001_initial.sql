@@ -5,9 +5,10 @@
 -- written by hand (see the comments on jobs.next_run_at).
 
 -- An account: an Engine Yard customer, or one created by an operator
--- for standalone use (ey_* columns NULL).
+-- for standalone use. AUTOINCREMENT here and below keeps ids from being
+-- reused after a delete, since clients address rows by URLs with ids.
 CREATE TABLE customers (
-	id              INTEGER PRIMARY KEY,
+	id              INTEGER PRIMARY KEY AUTOINCREMENT,
 	name            TEXT NOT NULL,
 	plan            TEXT NOT NULL DEFAULT 'freemium'
 	                CHECK (plan IN ('freemium', 'awesome')),
@@ -19,12 +20,15 @@ CREATE TABLE customers (
 -- the jobs API with auth_username and the password whose SHA-256 is
 -- auth_password_sha256; the password itself is shown once, when created.
 CREATE TABLE schedulers (
-	id                    INTEGER PRIMARY KEY,
+	id                    INTEGER PRIMARY KEY AUTOINCREMENT,
 	customer_id           INTEGER NOT NULL
 	                      REFERENCES customers (id) ON DELETE CASCADE,
 	name                  TEXT NOT NULL,
 	auth_username         TEXT NOT NULL UNIQUE,
 	auth_password_sha256  TEXT NOT NULL,
+	-- Key for the webhook-signature header of callbacks, in the
+	-- Standard Webhooks form "whsec_" + Base64 of 24 random bytes.
+	webhook_secret        TEXT NOT NULL,
 	-- Callbacks fired since the customer was last billed.
 	usage_count           INTEGER NOT NULL DEFAULT 0,
 	created_at            INTEGER NOT NULL,
@@ -37,7 +41,7 @@ CREATE INDEX schedulers_customer ON schedulers (customer_id);
 
 -- A callback URL called on a cron schedule.
 CREATE TABLE jobs (
-	id            INTEGER PRIMARY KEY,
+	id            INTEGER PRIMARY KEY AUTOINCREMENT,
 	scheduler_id  INTEGER NOT NULL
 	              REFERENCES schedulers (id) ON DELETE CASCADE,
 	callback_url  TEXT NOT NULL,
@@ -45,6 +49,9 @@ CREATE TABLE jobs (
 	schedule      TEXT NOT NULL,
 	timezone      TEXT NOT NULL DEFAULT 'UTC',
 	enabled       INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+	-- Whether a 3xx answer is followed (up to 5 hops) or is a failure.
+	follow_redirects  INTEGER NOT NULL DEFAULT 0
+	                  CHECK (follow_redirects IN (0, 1)),
 	-- The scheduled time the runner fires next. NULL makes the runner
 	-- compute it from the schedule on its next poll; setting it to the
 	-- current time makes the job fire at once.
@@ -54,6 +61,13 @@ CREATE TABLE jobs (
 	-- died, and any runner may fire that time again.
 	lease_owner       TEXT,
 	lease_expires_at  INTEGER,
+	-- Attempts made so far for next_run_at, and when the next retry
+	-- may start (NULL: at next_run_at). Both reset when it moves on.
+	attempts          INTEGER NOT NULL DEFAULT 0,
+	retry_at          INTEGER,
+	-- Scheduled times in a row whose every attempt failed; the job is
+	-- disabled when this reaches the configured limit.
+	failed_times      INTEGER NOT NULL DEFAULT 0,
 	-- Outcome of the latest attempt: HTTP status, or NULL with
 	-- last_error set when no response came.
 	last_run_at   INTEGER,
@@ -69,7 +83,7 @@ CREATE INDEX jobs_due ON jobs (next_run_at) WHERE enabled = 1;
 
 -- One row per attempt to call a job's callback.
 CREATE TABLE job_runs (
-	id            INTEGER PRIMARY KEY,
+	id            INTEGER PRIMARY KEY AUTOINCREMENT,
 	job_id        INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
 	-- The scheduled time this attempt is for; every attempt for the same
 	-- scheduled time carries the callback id "<job_id>-<scheduled_at>".

@@ -179,6 +179,16 @@ job_count() {
 null|must be a JSON object
 {"callback_url": "http://e.local/"|not valid JSON
 {"callback_url": "http://e.local/", "schedule": "@daily"} trailing|not valid JSON
+{"callback_url": "http://u:p@e.local/", "schedule": "@daily"}|user name or password
+{"callback_url": "http://@e.local/", "schedule": "@daily"}|user name or password
+{"callback_url": "http://e.local:0/", "schedule": "@daily"}|port
+{"callback_url": "http://a..b/", "schedule": "@daily"}|not a valid host name
+{"callback_url": "http://-bad-.com/", "schedule": "@daily"}|not a valid host name
+{"callback_url": "http://bücher.de/", "schedule": "@daily"}|punycode
+{"callback_url": "http://e.local/", "schedule": "@daily", "enabled": "no"}|enabled must be true or false
+{"callback_url": "http://e.local/", "schedule": "@daily", "extra": 1}|unknown field 'extra'
+{"callback_url": "http://e.local/", "schedule": "@daily", "follow_redirects": 1}|follow_redirects must be true or false
+{'callback_url': 'http://e.local/'}|not valid JSON
 ROWS
 	[ "$(job_count)" = 0 ]
 }
@@ -227,11 +237,14 @@ ROWS
 	new_job http://example.local/a '@hourly'
 	api POST "/chronatogapi/1/jobs/$JOB_ID" '{}'
 	[ "$STATUS" = 405 ]
-	[ "$(header Allow)" = "GET, HEAD, DELETE" ]
+	[ "$(header Allow)" = "GET, HEAD, PATCH, DELETE" ]
+	api GET "/chronatogapi/1/jobs/$JOB_ID/run"
+	[ "$STATUS" = 405 ]
+	[ "$(header Allow)" = POST ]
 }
 
 @test "malformed job ids answer 404" {
-	for path in 0 abc 12x 1/2 -1 99999999999999999999; do
+	for path in 0 abc 12x 1/2 1/runz -1 99999999999999999999; do
 		api GET "/chronatogapi/1/jobs/$path"
 		echo "$path -> $STATUS"
 		[ "$STATUS" = 404 ]
@@ -251,4 +264,157 @@ ROWS
 	[ "$(jq -r .timezone "$BODY_FILE")" = Europe/Berlin ]
 	hour=$(jq -r .next_run_at "$BODY_FILE" | cut -c12-13)
 	[ "$hour" = 07 ] || [ "$hour" = 08 ]
+}
+
+@test "invalid UTF-8 answers 400" {
+	api POST /chronatogapi/1/jobs "$(printf '{"callback_url": "http://e.local/\xff", "schedule": "@daily"}')"
+	[ "$STATUS" = 400 ]
+	[ "$(job_count)" = 0 ]
+}
+
+@test "read-only fields in a request are ignored" {
+	api POST /chronatogapi/1/jobs '{"callback_url": "http://e.local/",
+	    "schedule": "@daily", "id": 99, "url": "x", "last_status": 5}'
+	[ "$STATUS" = 201 ]
+	[ "$(jq -r .last_status "$BODY_FILE")" = null ]
+}
+
+@test "job can be created disabled" {
+	api POST /chronatogapi/1/jobs '{"callback_url": "http://e.local/",
+	    "schedule": "@daily", "enabled": false}'
+	[ "$STATUS" = 201 ]
+	[ "$(jq -r .enabled "$BODY_FILE")" = false ]
+}
+
+@test "deleted job ids are not reused" {
+	new_job http://example.local/a '@hourly'
+	first=$JOB_ID
+	api DELETE "/chronatogapi/1/jobs/$first"
+	new_job http://example.local/b '@hourly'
+	[ "$JOB_ID" -gt "$first" ]
+}
+
+@test "patch changes schedule and next time" {
+	new_job http://example.local/a '0 0 1 1 *'
+	api PATCH "/chronatogapi/1/jobs/$JOB_ID" '{"schedule": "0 12 * * *"}'
+	[ "$STATUS" = 200 ]
+	[ "$(jq -r .schedule "$BODY_FILE")" = '0 12 * * *' ]
+	[[ "$(jq -r .next_run_at "$BODY_FILE")" == *T12:00:00Z ]]
+	[ "$(jq -r .callback_url "$BODY_FILE")" = http://example.local/a ]
+}
+
+@test "patch changes callback and time zone" {
+	new_job http://example.local/a '0 12 * * *'
+	api PATCH "/chronatogapi/1/jobs/$JOB_ID" \
+	    '{"callback_url": "https://example.local/b", "timezone": "Asia/Tokyo"}'
+	[ "$STATUS" = 200 ]
+	[ "$(jq -r .callback_url "$BODY_FILE")" = https://example.local/b ]
+	[[ "$(jq -r .next_run_at "$BODY_FILE")" == *T03:00:00Z ]]
+}
+
+@test "patch disables and enables a job" {
+	new_job http://example.local/a '@hourly'
+	api PATCH "/chronatogapi/1/jobs/$JOB_ID" '{"enabled": false}'
+	[ "$(jq -r .enabled "$BODY_FILE")" = false ]
+	sql "UPDATE jobs SET failed_times = 9 WHERE id = $JOB_ID"
+	api PATCH "/chronatogapi/1/jobs/$JOB_ID" '{"enabled": true}'
+	[ "$(jq -r .enabled "$BODY_FILE")" = true ]
+	run sql "SELECT failed_times FROM jobs WHERE id = $JOB_ID"
+	[ "$output" = 0 ]
+}
+
+@test "invalid patch answers 400 and changes nothing" {
+	new_job http://example.local/a '@hourly'
+	for body in '{"schedule": "bad"}' '{"enabled": 1}' '{"color": "red"}' \
+	    '{"callback_url": "gopher://x/"}' '[]' '{"timezone": "Nowhere"}'; do
+		api PATCH "/chronatogapi/1/jobs/$JOB_ID" "$body"
+		echo "$body -> $STATUS"
+		[ "$STATUS" = 400 ]
+	done
+	api GET "/chronatogapi/1/jobs/$JOB_ID"
+	[ "$(jq -r .schedule "$BODY_FILE")" = '@hourly' ]
+	[ "$(jq -r .callback_url "$BODY_FILE")" = http://example.local/a ]
+}
+
+@test "patch of another scheduler's job answers 404" {
+	new_job http://example.local/a '@hourly'
+	mine=$JOB_ID
+	new_scheduler other
+	api PATCH "/chronatogapi/1/jobs/$mine" '{"enabled": false}'
+	[ "$STATUS" = 404 ]
+	run sql "SELECT enabled FROM jobs WHERE id = $mine"
+	[ "$output" = 1 ]
+}
+
+@test "run now makes the job due" {
+	new_job http://example.local/a '0 0 1 1 *'
+	before=$(date -u +%s)
+	api POST "/chronatogapi/1/jobs/$JOB_ID/run" ''
+	[ "$STATUS" = 202 ]
+	run sql "SELECT next_run_at - $before BETWEEN 0 AND 5 FROM jobs
+	    WHERE id = $JOB_ID"
+	[ "$output" = 1 ]
+}
+
+@test "run now of a disabled job answers 409" {
+	new_job http://example.local/a '@hourly'
+	api PATCH "/chronatogapi/1/jobs/$JOB_ID" '{"enabled": false}'
+	api POST "/chronatogapi/1/jobs/$JOB_ID/run" ''
+	[ "$STATUS" = 409 ]
+}
+
+@test "runs are listed newest first and paged" {
+	new_job http://example.local/a '@hourly'
+	for i in 1 2 3; do
+		sql "INSERT INTO job_runs (job_id, scheduled_at, started_at,
+		    duration_ms, http_status) VALUES ($JOB_ID, $i, $i, 5, 200)"
+	done
+	api GET "/chronatogapi/1/jobs/$JOB_ID/runs?limit=2"
+	[ "$STATUS" = 200 ]
+	[ "$(jq -r 'map(.started_at) | join(",")' "$BODY_FILE")" = \
+	    "1970-01-01T00:00:03Z,1970-01-01T00:00:02Z" ]
+	next=$(header Link | sed 's/^<\(.*\)>; rel="next"$/\1/')
+	[[ "$next" == "$BASE/chronatogapi/1/jobs/$JOB_ID/runs?limit=2&before="* ]]
+	api GET "${next#"$BASE"}"
+	[ "$(jq -r 'map(.scheduled_at) | join(",")' "$BODY_FILE")" = \
+	    "1970-01-01T00:00:01Z" ]
+	[ -z "$(header Link)" ]
+}
+
+@test "runs listing checks its parameters" {
+	new_job http://example.local/a '@hourly'
+	for query in limit=0 limit=201 limit=x before=-1 before=; do
+		api GET "/chronatogapi/1/jobs/$JOB_ID/runs?$query"
+		echo "$query -> $STATUS"
+		[ "$STATUS" = 400 ]
+	done
+}
+
+@test "another scheduler's runs answer 404" {
+	new_job http://example.local/a '@hourly'
+	mine=$JOB_ID
+	new_scheduler other
+	api GET "/chronatogapi/1/jobs/$mine/runs"
+	[ "$STATUS" = 404 ]
+	api POST "/chronatogapi/1/jobs/$mine/run" ''
+	[ "$STATUS" = 404 ]
+}
+
+@test "literal private callback is rejected in strict mode" {
+	"$admin" migrate > /dev/null
+	strict=$BATS_TEST_TMPDIR/strict.conf
+	printf 'db = %s\n' "$DB" > "$strict"
+	for url in http://127.0.0.1/ http://10.1.2.3/ http://169.254.169.254/ \
+	    'http://[::1]/' http://0x7f000001/; do
+		body="{\"callback_url\": \"$url\", \"schedule\": \"@daily\"}"
+		run env -i CHRONATOG_CONFIG="$strict" REQUEST_METHOD=POST \
+		    REQUEST_URI=/chronatogapi/1/jobs HTTP_HOST=localhost \
+		    CONTENT_TYPE=application/json CONTENT_LENGTH=${#body} \
+		    HTTP_AUTHORIZATION="Basic $(printf %s "$USERNAME:$PASSWORD" |
+		    base64 -w0)" "$build/cgi-bin/chronatog-jobs" <<< "$body"
+		echo "$url: $output"
+		[[ "${lines[0]}" == "Status: 400"* ]]
+		[[ "$output" == *"callbacks may not reach"* ]]
+	done
+	[ "$(job_count)" = 0 ]
 }

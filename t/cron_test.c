@@ -23,7 +23,7 @@
 	"       cron_test zone ZONE\n" \
 	"       cron_test fuzz CASES SEED\n" \
 	"       cron_test fuzz-zone CASES SEED [ZONE ...]\n" \
-	"       cron_test bench CALLS\n" \
+	"       cron_test bench CALLS [utc | zone]\n" \
 	"\n" \
 	"parse      print \"ok\", or the error message and exit 1\n" \
 	"masks      print the values each field selects and the day rule\n" \
@@ -34,8 +34,9 @@
 	"           random schedules and times\n" \
 	"fuzz-zone  compare cron_next_in_zone() with a minute-by-minute\n" \
 	"           search through localtime_r(), mostly near clock changes\n" \
-	"bench      print the mean time per call of cron_next() and\n" \
-	"           cron_next_in_zone(), in nanoseconds, over CALLS calls\n"
+	"bench      print the mean time per call of cron_next() and of\n" \
+	"           cron_next_in_zone() in Europe/Berlin, in nanoseconds,\n" \
+	"           over CALLS calls; \"utc\" or \"zone\" times only one\n"
 
 #define DAY_SECONDS 86400
 
@@ -49,7 +50,7 @@ static const char *const fuzz_zones[] = {
 	"Australia/Sydney", "Australia/Lord_Howe",	/* 30-minute change */
 	"America/Santiago", "Pacific/Chatham", "Asia/Tehran",
 	"Africa/Casablanca", "America/Sao_Paulo",	/* change at 00:00 */
-	"America/Havana", "America/Nuuk",	/* change at -01:00 */
+	"America/Havana", "America/Nuuk",	/* rule time -01:00 */
 	"Antarctica/Troll",		/* 2-hour change */
 	"Pacific/Apia",			/* skipped 2011-12-30 */
 	"Asia/Kolkata", NULL
@@ -418,9 +419,9 @@ wall_matches(const struct cron_schedule *schedule, int64_t wall)
 
 /*
  * Finds the next time in the zone set in TZ by testing every minute, with
- * the rules of cron_next_in_zone() restated: a wall-clock time fires at
+ * the rules of cron_next_in_zone() restated. A wall-clock time fires at
  * its first occurrence, or at every occurrence when all hours are
- * selected; wall-clock times skipped by a gap fire at the gap's end.
+ * selected. Wall-clock times skipped by a gap fire at the gap's end.
  * Returns -2 when nothing fires within `days` days.
  */
 static int64_t
@@ -546,48 +547,65 @@ elapsed_ns(const struct timespec *start, const struct timespec *end)
 	    (double)(end->tv_nsec - start->tv_nsec);
 }
 
-/*
- * Times `calls` calls over a fixed mix of schedules, each from a
- * different start time spread over 2026-2036.
- */
-static int
-command_bench(long calls)
-{
-	static const char *const expressions[] = {
-		"*/15 * * * *", "0 0 * * *", "30 2 * * 1-5",
-		"0 9-17 * * mon-fri", "0 0 1 * *", "0 0 29 2 *",
-		"5,35 */2 1,15 * *", "@weekly"
-	};
-	enum { EXPRESSION_COUNT = 8 };
-	struct cron_schedule schedules[EXPRESSION_COUNT];
-	struct timespec start, end;
-	int64_t base = INT64_C(1798761600);	/* 2027-01-01T00:00:00Z */
-	int64_t sum = 0;
-	long i;
-	int j;
+static const char *const bench_expressions[] = {
+	"*/15 * * * *", "0 0 * * *", "30 2 * * 1-5", "0 9-17 * * mon-fri",
+	"0 0 1 * *", "0 0 29 2 *", "5,35 */2 1,15 * *", "@weekly"
+};
 
-	for (j = 0; j < EXPRESSION_COUNT; j++)
-		if (cron_parse(expressions[j], &schedules[j], NULL) == -1)
+#define BENCH_SCHEDULES \
+	(sizeof(bench_expressions) / sizeof(bench_expressions[0]))
+
+/*
+ * Returns the mean nanoseconds per call of `calls` calls over the bench
+ * schedules, in `zone` or, when it is NULL, of cron_next(). The start
+ * times are spread over 2027-2036.
+ */
+static double
+bench_calls(const struct cron_schedule *schedules, long calls,
+    const char *zone, int64_t *sum)
+{
+	const int64_t base = INT64_C(1798761600);	/* 2027-01-01 */
+	struct timespec start, end;
+	const struct cron_schedule *schedule;
+	int64_t after;
+	long i;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (i = 0; i < calls; i++) {
+		schedule = &schedules[(size_t)i % BENCH_SCHEDULES];
+		after = base + (i * 7919 * 61) % (10 * 365 * DAY_SECONDS);
+		if (zone == NULL)
+			*sum += cron_next(schedule, after);
+		else
+			*sum += cron_next_in_zone(schedule, zone, after);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	return elapsed_ns(&start, &end) / (double)calls;
+}
+
+/* Runs the "bench" command; `which` is "utc", "zone" or NULL for both. */
+static int
+command_bench(long calls, const char *which)
+{
+	struct cron_schedule schedules[BENCH_SCHEDULES];
+	int64_t sum = 0;
+	size_t i;
+
+	if (calls < 1)
+		return 2;
+	for (i = 0; i < BENCH_SCHEDULES; i++)
+		if (cron_parse(bench_expressions[i], &schedules[i], NULL) == -1)
 			return 2;
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (i = 0; i < calls; i++)
-		sum += cron_next(&schedules[i % EXPRESSION_COUNT],
-		    base + (i * 7919 * 61) % (10 * 365 * DAY_SECONDS));
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	printf("cron_next: %.1f ns/call (%ld calls, %d schedules)\n",
-	    elapsed_ns(&start, &end) / (double)calls, calls,
-	    EXPRESSION_COUNT);
-
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (i = 0; i < calls; i++)
-		sum += cron_next_in_zone(&schedules[i % EXPRESSION_COUNT],
-		    "Europe/Berlin",
-		    base + (i * 7919 * 61) % (10 * 365 * DAY_SECONDS));
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	printf("cron_next_in_zone Europe/Berlin: %.1f ns/call (%ld calls, "
-	    "%d schedules)\n", elapsed_ns(&start, &end) / (double)calls,
-	    calls, EXPRESSION_COUNT);
+	if (which == NULL || strcmp(which, "utc") == 0)
+		printf("cron_next: %.1f ns/call (%ld calls, %zu schedules)\n",
+		    bench_calls(schedules, calls, NULL, &sum), calls,
+		    BENCH_SCHEDULES);
+	if (which == NULL || strcmp(which, "zone") == 0)
+		printf("cron_next_in_zone Europe/Berlin: %.1f ns/call "
+		    "(%ld calls, %zu schedules)\n",
+		    bench_calls(schedules, calls, "Europe/Berlin", &sum),
+		    calls, BENCH_SCHEDULES);
 
 	/* Printing the sum keeps the compiler from dropping the calls. */
 	fprintf(stderr, "checksum %" PRId64 "\n", sum);
@@ -618,8 +636,9 @@ main(int argc, char **argv)
 	if (strcmp(command, "fuzz-zone") == 0 && argc >= 4)
 		return command_fuzz_zone(strtol(argv[2], NULL, 10),
 		    strtoull(argv[3], NULL, 10), argv + 4);
-	if (strcmp(command, "bench") == 0 && argc == 3)
-		return command_bench(strtol(argv[2], NULL, 10));
+	if (strcmp(command, "bench") == 0 && (argc == 3 || argc == 4))
+		return command_bench(strtol(argv[2], NULL, 10),
+		    argc == 4 ? argv[3] : NULL);
 
 	fputs(USAGE, stderr);
 	return 2;

@@ -24,15 +24,18 @@ stop_chronatog() {
 	DATA=$BATS_FILE_TMPDIR/data "$top/tools/stop-local"
 }
 
-# Starts a callback receiver answering with status $1 (default 204).
-# Sets RECEIVER (its base URL) and RECEIVED (its log of requests).
+# Starts a callback receiver answering with status $1 (default 204) and
+# the header line $2, if given. Sets RECEIVER (its base URL) and
+# RECEIVED (its log of requests).
 start_receiver() {
 	local dir=$BATS_FILE_TMPDIR/receiver-$RANDOM
 	mkdir -p "$dir"
 	RECEIVED=$dir/requests.jsonl
 	touch "$RECEIVED"
+	local extra=()
+	[ -n "${2:-}" ] && extra=(--header "$2")
 	"$build/t/receiver" --port-file "$dir/port" --log "$RECEIVED" \
-	    --status "${1:-204}" 3>&- &
+	    --status "${1:-204}" "${extra[@]}" 2> /dev/null 3>&- &
 	echo $! >> "$BATS_FILE_TMPDIR/receiver.pids"
 	for _ in $(seq 50); do
 		[ -s "$dir/port" ] && break

@@ -6,7 +6,7 @@
  * process, so slow answers (--delay-ms) do not hold up other requests.
  *
  * usage: receiver (--port N | --port-file FILE) --log FILE
- *                 [--status CODE] [--delay-ms N]
+ *                 [--status CODE] [--delay-ms N] [--header 'Name: value']
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -29,6 +29,7 @@
 static const char *log_path;
 static int answer_status = 204;
 static long delay_ms;
+static const char *extra_header = "";	/* "Name: value\r\n" or "" */
 
 /* Reads until the end of the headers and Content-Length body bytes. */
 static ssize_t
@@ -121,7 +122,7 @@ static void
 serve(int fd)
 {
 	static char buffer[REQUEST_MAX];
-	char answer[256], *body = NULL;
+	char answer[2048], *body = NULL;
 	ssize_t body_length;
 	struct timespec delay;
 
@@ -137,12 +138,14 @@ serve(int fd)
 
 	/* 204 and 304 answers carry no body. */
 	if (answer_status == 204 || answer_status == 304)
-		snprintf(answer, sizeof(answer), "HTTP/1.1 %d Test\r\n"
-		    "Connection: close\r\n\r\n", answer_status);
+		snprintf(answer, sizeof(answer), "HTTP/1.1 %d Test\r\n%s"
+		    "Connection: close\r\n\r\n", answer_status,
+		    extra_header);
 	else
-		snprintf(answer, sizeof(answer), "HTTP/1.1 %d Test\r\n"
+		snprintf(answer, sizeof(answer), "HTTP/1.1 %d Test\r\n%s"
 		    "Content-Type: text/plain\r\nContent-Length: 3\r\n"
-		    "Connection: close\r\n\r\nok\n", answer_status);
+		    "Connection: close\r\n\r\nok\n", answer_status,
+		    extra_header);
 	if (write(fd, answer, strlen(answer)) < 0)
 		perror("receiver: write answer");
 }
@@ -168,13 +171,17 @@ main(int argc, char **argv)
 			answer_status = atoi(argv[i + 1]);
 		else if (strcmp(argv[i], "--delay-ms") == 0)
 			delay_ms = atol(argv[i + 1]);
+		else if (strcmp(argv[i], "--header") == 0 &&
+		    strlen(argv[i + 1]) < 1000)
+			asprintf((char **)&extra_header, "%s\r\n", argv[i + 1]);
 		else
 			break;
 	}
 	if (i != argc || (port_file == NULL && port == 0) ||
 	    log_path == NULL) {
 		fprintf(stderr, "usage: receiver (--port N | --port-file FILE) "
-		    "--log FILE [--status CODE] [--delay-ms N]\n");
+		    "--log FILE [--status CODE] [--delay-ms N] "
+		    "[--header 'Name: value']\n");
 		return 2;
 	}
 
