@@ -258,6 +258,69 @@ run_next_runs(struct admin *admin, int argc, char **argv)
 	return 0;
 }
 
+/* One line of the status report: a label and the query counting it. */
+struct status_line {
+	const char *label;
+	const char *sql;	/* ?1 is the current time */
+};
+
+static const struct status_line status_lines[] = {
+	{ "schedulers", "SELECT count(*) FROM schedulers "
+	    "WHERE decommissioned_at IS NULL" },
+	{ "jobs", "SELECT count(*) FROM jobs" },
+	{ "jobs_enabled", "SELECT count(*) FROM jobs WHERE enabled = 1" },
+	{ "jobs_disabled", "SELECT count(*) FROM jobs WHERE enabled = 0" },
+	{ "jobs_due", "SELECT count(*) FROM jobs WHERE enabled = 1 "
+	    "AND next_run_at <= ?1" },
+	{ "jobs_retrying", "SELECT count(*) FROM jobs WHERE enabled = 1 "
+	    "AND attempts > 0" },
+	{ "jobs_failing", "SELECT count(*) FROM failing_jobs" },
+	{ "runs_last_hour", "SELECT count(*) FROM job_runs "
+	    "WHERE started_at > ?1 - 3600" },
+	{ "failures_last_hour", "SELECT count(*) FROM job_runs "
+	    "WHERE started_at > ?1 - 3600 AND (http_status IS NULL "
+	    "OR http_status NOT BETWEEN 200 AND 299)" },
+	{ NULL, NULL },
+};
+
+static int
+run_status(struct admin *admin, int argc, char **argv)
+{
+	sqlite3_stmt *statement;
+	struct error error;
+	sqlite3 *db;
+	int i, rc = 0;
+
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "chronatog-admin: status takes no arguments\n");
+		return 2;
+	}
+	if (open_db(admin, &db) < 0)
+		return 1;
+
+	for (i = 0; status_lines[i].label != NULL && rc == 0; i++) {
+		if (db_prepare(db, status_lines[i].sql, &statement,
+		    &error) < 0) {
+			rc = 1;
+			break;
+		}
+		sqlite3_bind_int64(statement, 1, time(NULL));
+		if (sqlite3_step(statement) == SQLITE_ROW) {
+			printf("%s=%lld\n", status_lines[i].label,
+			    (long long)sqlite3_column_int64(statement, 0));
+		} else {
+			db_error(db, &error, status_lines[i].label);
+			rc = 1;
+		}
+		sqlite3_finalize(statement);
+	}
+	if (rc != 0)
+		fprintf(stderr, "chronatog-admin: %s\n", error.message);
+	db_close(db);
+	return rc;
+}
+
 static const struct command commands[] = {
 	{ "migrate", "migrate",
 	    "Creates the database if needed and applies pending schema\n"
@@ -283,6 +346,11 @@ static const struct command commands[] = {
 	    "zone. Exits with status 1 and the reason when the schedule is\n"
 	    "invalid or never fires.\n",
 	    run_next_runs },
+	{ "status", "status",
+	    "Prints counts as name=value lines: schedulers in service, jobs\n"
+	    "(enabled, disabled, due now, retrying, failing), and runs and\n"
+	    "failed runs in the last hour.\n",
+	    run_status },
 	{ NULL, NULL, NULL, NULL },
 };
 
