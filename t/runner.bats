@@ -426,3 +426,30 @@ plus() {
 	    WHERE job_id = $JOB_ID"
 	[ "$output" = 2 ]
 }
+
+@test "SIGHUP reloads the configuration" {
+	config=$(policy_config 'poll_interval_ms = 100')
+	"$runner" --config "$config" 2> "$BATS_TEST_TMPDIR/log" 3>&- &
+	pid=$!
+	for _ in $(seq 50); do
+		grep -q 'started as' "$BATS_TEST_TMPDIR/log" && break
+		sleep 0.1
+	done
+	echo 'max_attempts = 3' >> "$config"
+	kill -HUP "$pid"
+	for _ in $(seq 50); do
+		grep -q 'configuration reloaded' "$BATS_TEST_TMPDIR/log" && break
+		sleep 0.1
+	done
+	echo 'max_attempts = lots' >> "$config"
+	kill -HUP "$pid"
+	for _ in $(seq 50); do
+		grep -q 'keeping the old one' "$BATS_TEST_TMPDIR/log" && break
+		sleep 0.1
+	done
+	kill -TERM "$pid"
+	wait "$pid"
+	grep -q 'configuration reloaded' "$BATS_TEST_TMPDIR/log"
+	grep -q "keeping the old one: .*policy.conf:5: setting 'max_attempts'" \
+	    "$BATS_TEST_TMPDIR/log"
+}
