@@ -26,10 +26,13 @@ LIB_OBJ   := $(LIB_SRC:lib/%.c=build/obj/lib/%.o) build/obj/gen/migrations.o
 LIB       := build/lib/libchronatog.so
 CGI_SRC   := $(wildcard cgi-bin/*.c)
 CGI_BIN   := $(CGI_SRC:cgi-bin/%.c=build/cgi-bin/%)
-CLI_SRC   := $(wildcard cli/*.c)
+CLI_SRC   := $(filter-out cli/admin_%.c,$(wildcard cli/*.c))
 CLI_BIN   := $(CLI_SRC:cli/%.c=build/bin/%)
+ADMIN_SRC := $(wildcard cli/admin_*.c)
 RUNNER_SRC := $(wildcard cron-runner/*.c)
 RUNNER    := build/bin/chronatog-runner
+SANDBOX_SRC := $(wildcard sandbox/*.c)
+SANDBOX   := build/bin/ey-sandbox
 TEST_SRC  := $(wildcard t/*.c)
 TEST_BIN  := $(TEST_SRC:t/%.c=build/t/%)
 SQL       := $(sort $(wildcard sql/[0-9]*.sql))
@@ -40,7 +43,8 @@ HEADERS   := $(wildcard lib/*.h)
 # Keep object files between builds instead of deleting them as
 # intermediates.
 .SECONDARY:
-all: $(LIB) $(CGI_BIN) $(CLI_BIN) $(RUNNER) $(TEST_BIN)
+all: $(LIB) $(CGI_BIN) $(CLI_BIN) $(RUNNER) $(TEST_BIN) \
+    $(if $(SANDBOX_SRC),$(SANDBOX))
 
 build/gen/migrations.c: $(SQL) tools/embed-sql
 	@mkdir -p $(@D)
@@ -62,11 +66,21 @@ build/cgi-bin/%: build/obj/cgi-bin/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $< $(LINK_LIB)
 
+build/bin/chronatog-admin: build/obj/cli/chronatog-admin.o \
+    $(ADMIN_SRC:%.c=build/obj/%.o) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $(filter %.o,$^) $(LINK_LIB)
+
 build/bin/%: build/obj/cli/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $< $(LINK_LIB)
 
 $(RUNNER): $(RUNNER_SRC:%.c=build/obj/%.o) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $(filter %.o,$^) $(LINK_LIB)
+
+# The stand-in for Engine Yard, for trying the add-on flow locally.
+$(SANDBOX): $(SANDBOX_SRC:%.c=build/obj/%.o) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $(filter %.o,$^) $(LINK_LIB)
 

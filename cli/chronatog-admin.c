@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "admin.h"
 #include "callback_url.h"
 #include "config.h"
 #include "cron.h"
@@ -21,12 +22,6 @@
 
 /* Used when neither --public-url nor the configuration sets one. */
 #define DEFAULT_PUBLIC_URL "http://127.0.0.1:8080"
-
-/* Settings from the global options, shared by every command. */
-struct admin {
-	const char *config_path;
-	struct config config;
-};
 
 struct command {
 	const char *name;
@@ -74,8 +69,8 @@ wants_help(const struct command *command, int argc, char **argv)
 	return 0;
 }
 
-static int
-open_db(struct admin *admin, sqlite3 **db)
+int
+admin_open_db(struct admin *admin, sqlite3 **db)
 {
 	struct error error;
 
@@ -153,7 +148,7 @@ run_create_scheduler(struct admin *admin, int argc, char **argv)
 		return 2;
 	}
 
-	if (open_db(admin, &db) < 0)
+	if (admin_open_db(admin, &db) < 0)
 		return 1;
 	if (db_begin(db, &error) < 0 ||
 	    customer_create(db, name, now, &customer_id, &error) < 0 ||
@@ -296,7 +291,7 @@ run_status(struct admin *admin, int argc, char **argv)
 		fprintf(stderr, "chronatog-admin: status takes no arguments\n");
 		return 2;
 	}
-	if (open_db(admin, &db) < 0)
+	if (admin_open_db(admin, &db) < 0)
 		return 1;
 
 	for (i = 0; status_lines[i].label != NULL && rc == 0; i++) {
@@ -346,6 +341,40 @@ static const struct command commands[] = {
 	    "zone. Exits with status 1 and the reason when the schedule is\n"
 	    "invalid or never fires.\n",
 	    run_next_runs },
+	{ "save-creds", "save-creds AUTH_ID AUTH_KEY",
+	    "Saves the partner credentials Engine Yard gave. Requests from\n"
+	    "EY must be signed with them, and Chronatog signs its requests\n"
+	    "to EY with the newest saved.\n",
+	    admin_save_creds },
+	{ "list-services", "list-services REGISTRATION_URL",
+	    "Lists the services registered at REGISTRATION_URL\n"
+	    "(https://.../api/1/partners/<id>/services), which also tests\n"
+	    "the connection and the credentials.\n",
+	    admin_list_services },
+	{ "register-service",
+	    "register-service REGISTRATION_URL [--public-url URL]",
+	    "Registers Chronatog with Engine Yard and remembers the service\n"
+	    "URL it answers with. --public-url (default: the configuration's\n"
+	    "public_url) is the base of the URLs EY is given.\n",
+	    admin_register_service },
+	{ "update-service", "update-service [--public-url URL]",
+	    "Sends the service's description again to the registered service\n"
+	    "URL, for example after public_url changed.\n",
+	    admin_update_service },
+	{ "deregister-service", "deregister-service",
+	    "Removes the registered service from Engine Yard and forgets it.\n",
+	    admin_deregister_service },
+	{ "reset-auth", "reset-auth SCHEDULER_ID",
+	    "Gives a scheduler a new username and password and prints them\n"
+	    "once; the old ones stop working at once. For a scheduler made\n"
+	    "by Engine Yard, the runner also sends the new vars to EY.\n",
+	    admin_reset_auth },
+	{ "bill", "bill [--customer ID]",
+	    "Closes the billing period of every customer (or one) now and\n"
+	    "queues an invoice for each on the awesome plan with a total\n"
+	    "above zero: 2 cents a day and 5 cents a callback. The runner\n"
+	    "sends the invoices to Engine Yard.\n",
+	    admin_bill },
 	{ "status", "status",
 	    "Prints counts as name=value lines: schedulers in service, jobs\n"
 	    "(enabled, disabled, due now, retrying, failing), and runs and\n"

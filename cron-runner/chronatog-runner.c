@@ -22,6 +22,7 @@
 #include "crypto.h"
 #include "db.h"
 #include "failure_log.h"
+#include "outbox_sender.h"
 #include "log.h"
 #include "run.h"
 #include "timefmt.h"
@@ -344,6 +345,25 @@ run_loop(struct runner *runner)
 	}
 }
 
+/*
+ * Sends the outbox rows due now, or at --at when that is later, which is
+ * what --once does after its callbacks.
+ */
+static int
+send_outbox_once(struct runner *runner)
+{
+	int64_t now = time(NULL);
+	struct error error;
+
+	if (runner->fixed_now > now)
+		now = runner->fixed_now;
+	if (outbox_send_due(runner->db, now, &error) < 0) {
+		log_message(LOG_ERR, "outbox: %s", error.message);
+		return -1;
+	}
+	return 0;
+}
+
 /* Sets the lease owner name: host name, process id and a random tag. */
 static int
 set_owner(struct runner *runner, struct error *error)
@@ -470,6 +490,11 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	runner.summary_at = time(NULL);
+	if (!runner.once && outbox_thread_start(runner.config.db,
+	    &stop_requested, &error) < 0) {
+		log_message(LOG_ERR, "%s", error.message);
+		goto done;
+	}
 	if (!runner.once)
 		log_message(LOG_INFO, "started as %s on %s, up to %ld calls "
 		    "in flight%s", runner.owner, runner.config.db,
@@ -477,8 +502,13 @@ main(int argc, char **argv)
 		    runner.config.allow_private_callbacks ? "; callbacks to "
 		    "private addresses are allowed" : "");
 	status = run_loop(&runner);
-	if (!runner.once)
+	if (runner.once && send_outbox_once(&runner) < 0)
+		status = 1;
+	if (!runner.once) {
+		stop_requested = 1;
+		outbox_thread_join();
 		log_message(LOG_INFO, "stopped");
+	}
 
 done:
 	callbacks_free(runner.callbacks);

@@ -48,13 +48,8 @@ invalid:
 	    name, host);
 }
 
-/*
- * Checks that `url` is an absolute http(s) URL with a valid host and no
- * user name, password, port 0 or fragment; `name` is the field named in
- * messages.
- */
-static int
-check_http_url(const char *url, const char *name, int allow_private,
+int
+http_url_check(const char *url, const char *name, int allow_private,
     struct error *error)
 {
 	CURLU *parsed = NULL;
@@ -137,7 +132,7 @@ done:
 int
 callback_url_check(const char *url, int allow_private, struct error *error)
 {
-	return check_http_url(url, "callback_url", allow_private, error);
+	return http_url_check(url, "callback_url", allow_private, error);
 }
 
 int
@@ -146,5 +141,5 @@ public_url_check(const char *url, struct error *error)
 	if (strpbrk(url, "?#") != NULL)
 		return error_set(error, "public_url '%s' must not have a query "
 		    "or fragment", url);
-	return check_http_url(url, "public_url", 1, error);
+	return http_url_check(url, "public_url", 1, error);
 }

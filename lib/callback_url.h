@@ -19,6 +19,13 @@ int callback_url_check(const char *url, int allow_private,
     struct error *error);
 
 /*
+ * Checks `url` like callback_url_check(), naming the field `name` in
+ * messages.
+ */
+int http_url_check(const char *url, const char *name, int allow_private,
+    struct error *error);
+
+/*
  * Checks a public_url setting like callback_url_check() with private
  * addresses allowed; a query string is rejected too.
  */

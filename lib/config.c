@@ -22,6 +22,8 @@ struct key {
 static const struct key keys[] = {
 	{ "db", STRING, FIELD(db), 0, 0 },
 	{ "public_url", STRING, FIELD(public_url), 0, 0 },
+	{ "ey_date_skew_seconds", NUMBER, FIELD(ey_date_skew_seconds), 1,
+	    86400 },
 	{ "allow_private_callbacks", BOOLEAN,
 	    FIELD(allow_private_callbacks), 0, 1 },
 	{ "connect_timeout_ms", NUMBER, FIELD(connect_timeout_ms), 1,
@@ -46,6 +48,7 @@ static void
 set_defaults(struct config *config)
 {
 	memset(config, 0, sizeof(*config));
+	config->ey_date_skew_seconds = 900;
 	config->connect_timeout_ms = 10000;
 	config->request_timeout_ms = 30000;
 	config->response_keep_bytes = 8192;

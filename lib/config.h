@@ -17,6 +17,9 @@ struct config {
 	char *db;		/* database file */
 	char *public_url;	/* base of every URL handed out, or NULL */
 
+	/* Requests from Engine Yard: how far their Date may be off. */
+	long ey_date_skew_seconds;
+
 	/* Callbacks. */
 	int allow_private_callbacks;	/* loopback, private, link-local */
 	long connect_timeout_ms;

@@ -117,6 +117,7 @@ fcgi_read_request(struct fcgi_request *request, const char *public_url,
 	request->query = query != NULL ? query : "";
 	request->content_type = getenv("CONTENT_TYPE");
 	request->authorization = getenv("HTTP_AUTHORIZATION");
+	request->date = getenv("HTTP_DATE");
 
 	request->path = request_path();
 	request->base_url = public_url != NULL ? strdup(public_url) :

@@ -21,6 +21,7 @@ struct fcgi_request {
 	const char *query;		/* query string, "" when none */
 	const char *content_type;	/* NULL when absent */
 	const char *authorization;	/* NULL when absent */
+	const char *date;		/* Date header, NULL when absent */
 	char *body;			/* NUL-terminated, NULL when empty */
 	size_t body_length;
 	char *base_url;			/* public URL, no trailing slash */

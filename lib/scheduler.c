@@ -26,6 +26,23 @@ customer_create(sqlite3 *db, const char *name, int64_t now,
 	return 0;
 }
 
+/* Fills the username and password of `credentials` with new tokens. */
+static int
+new_tokens(struct scheduler_credentials *credentials,
+    char hash[SHA256_HEX_SIZE], struct error *error)
+{
+	credentials->username[0] = 'U';
+	credentials->password[0] = 'P';
+	if (crypto_random_hex(credentials->username + 1,
+	    SCHEDULER_USERNAME_SIZE - 2, error) < 0 ||
+	    crypto_random_hex(credentials->password + 1,
+	    SCHEDULER_PASSWORD_SIZE - 2, error) < 0 ||
+	    crypto_sha256_hex(credentials->password,
+	    strlen(credentials->password), hash, error) < 0)
+		return -1;
+	return 0;
+}
+
 int
 scheduler_create(sqlite3 *db, int64_t customer_id, const char *name,
     int64_t now, int64_t *scheduler_id,
@@ -34,14 +51,7 @@ scheduler_create(sqlite3 *db, int64_t customer_id, const char *name,
 	char hash[SHA256_HEX_SIZE];
 	sqlite3_stmt *statement;
 
-	credentials->username[0] = 'U';
-	credentials->password[0] = 'P';
-	if (crypto_random_hex(credentials->username + 1,
-	    SCHEDULER_USERNAME_SIZE - 2, error) < 0 ||
-	    crypto_random_hex(credentials->password + 1,
-	    SCHEDULER_PASSWORD_SIZE - 2, error) < 0 ||
-	    crypto_sha256_hex(credentials->password,
-	    strlen(credentials->password), hash, error) < 0 ||
+	if (new_tokens(credentials, hash, error) < 0 ||
 	    webhook_secret_new(credentials->webhook_secret, error) < 0)
 		return -1;
 
@@ -61,6 +71,41 @@ scheduler_create(sqlite3 *db, int64_t customer_id, const char *name,
 		return -1;
 	*scheduler_id = sqlite3_last_insert_rowid(db);
 	return 0;
+}
+
+int
+scheduler_reset_credentials(sqlite3 *db, int64_t id,
+    struct scheduler_credentials *credentials, struct error *error)
+{
+	char hash[SHA256_HEX_SIZE];
+	sqlite3_stmt *statement;
+	const unsigned char *secret;
+	int rc;
+
+	if (new_tokens(credentials, hash, error) < 0)
+		return -1;
+	if (db_prepare(db, "UPDATE schedulers SET auth_username = ?, "
+	    "auth_password_sha256 = ? WHERE id = ? AND decommissioned_at IS "
+	    "NULL RETURNING webhook_secret", &statement, error) < 0)
+		return -1;
+	sqlite3_bind_text(statement, 1, credentials->username, -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(statement, 2, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(statement, 3, id);
+	rc = sqlite3_step(statement);
+	if (rc == SQLITE_ROW) {
+		secret = sqlite3_column_text(statement, 0);
+		snprintf(credentials->webhook_secret,
+		    sizeof(credentials->webhook_secret), "%s",
+		    secret != NULL ? (const char *)secret : "");
+		rc = sqlite3_step(statement) == SQLITE_DONE ? 1 : -1;
+	} else {
+		rc = rc == SQLITE_DONE ? 0 : -1;
+	}
+	sqlite3_finalize(statement);
+	if (rc < 0)
+		return db_error(db, error, "cannot reset credentials");
+	return rc;
 }
 
 int

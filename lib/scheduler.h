@@ -45,6 +45,15 @@ int scheduler_create(sqlite3 *db, int64_t customer_id, const char *name,
     struct scheduler_credentials *credentials, struct error *error);
 
 /*
+ * Gives scheduler `id` a new username and password, which it writes to
+ * `*credentials` with the unchanged webhook secret; the old ones stop
+ * working at once. Runs inside the caller's transaction. Returns 1 when
+ * done, 0 when there is no such scheduler in service, -1 on error.
+ */
+int scheduler_reset_credentials(sqlite3 *db, int64_t id,
+    struct scheduler_credentials *credentials, struct error *error);
+
+/*
  * Checks `username` and `password` against the schedulers in service.
  * Returns 1 and stores the scheduler id when they match, 0 when they do
  * not, and -1 on a database error. The comparison takes the same time

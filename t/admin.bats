@@ -64,12 +64,31 @@ setup() {
 @test "migrate creates and is idempotent" {
 	run "$admin" --db "$DB" migrate
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"1 migration applied"* ]]
+	[[ "$output" == *"2 migrations applied"* ]]
 	run "$admin" --db "$DB" migrate
 	[[ "$output" == *"0 migrations applied"* ]]
 	run sqlite3 "$DB" 'PRAGMA journal_mode; PRAGMA user_version'
 	[ "${lines[0]}" = wal ]
-	[ "${lines[1]}" = 1 ]
+	[ "${lines[1]}" = 2 ]
+}
+
+@test "migrate upgrades a version 1 database" {
+	sqlite3 "$DB" < "$top/sql/001_initial.sql"
+	sqlite3 "$DB" "PRAGMA user_version = 1; INSERT INTO customers (name,
+	    created_at) VALUES ('old', 1)"
+	run "$admin" --db "$DB" migrate
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"schema version 2 (1 migration applied)"* ]]
+	run sqlite3 "$DB" "SELECT name, ey_url IS NULL FROM customers"
+	[ "$output" = "old|1" ]
+}
+
+@test "programs refuse a database of another version" {
+	sqlite3 "$DB" < "$top/sql/001_initial.sql"
+	sqlite3 "$DB" "PRAGMA user_version = 1"
+	run env -i CHRONATOG_DB="$DB" REQUEST_METHOD=GET \
+	    REQUEST_URI=/chronatogapi/1/jobs "$build/cgi-bin/chronatog-jobs"
+	[[ "${lines[0]}" == "Status: 503"* ]]
 }
 
 @test "create-scheduler needs a name" {
