@@ -88,7 +88,8 @@ setup() {
 	sqlite3 "$DB" "PRAGMA user_version = 1"
 	run env -i CHRONATOG_DB="$DB" REQUEST_METHOD=GET \
 	    REQUEST_URI=/chronatogapi/1/jobs "$build/cgi-bin/chronatog-jobs"
-	[[ "${lines[0]}" == "Status: 503"* ]]
+	[[ "$output" == *"Status: 503"* ]]
+	[[ "$output" == *"schema version 1 but this build expects 2"* ]]
 }
 
 @test "create-scheduler needs a name" {
