@@ -316,6 +316,49 @@ run_status(struct admin *admin, int argc, char **argv)
 	return rc;
 }
 
+static int
+run_run_job(struct admin *admin, int argc, char **argv)
+{
+	sqlite3_stmt *statement;
+	struct error error;
+	long long id;
+	char *end;
+	sqlite3 *db;
+	int changed;
+
+	if (argc != 2 || (id = strtoll(argv[1], &end, 10)) <= 0 ||
+	    *end != '\0') {
+		fprintf(stderr, "chronatog-admin: usage: chronatog-admin "
+		    "run-job JOB_ID\n");
+		return 2;
+	}
+	if (admin_open_db(admin, &db) < 0)
+		return 1;
+	if (db_prepare(db, "UPDATE jobs SET next_run_at = ?, attempts = 0, "
+	    "retry_at = NULL WHERE id = ? AND enabled = 1", &statement,
+	    &error) < 0) {
+		db_close(db);
+		fprintf(stderr, "chronatog-admin: %s\n", error.message);
+		return 1;
+	}
+	sqlite3_bind_int64(statement, 1, time(NULL));
+	sqlite3_bind_int64(statement, 2, id);
+	if (db_run(db, statement, &error) < 0) {
+		db_close(db);
+		fprintf(stderr, "chronatog-admin: %s\n", error.message);
+		return 1;
+	}
+	changed = sqlite3_changes(db);
+	db_close(db);
+	if (changed == 0) {
+		fprintf(stderr, "chronatog-admin: no enabled job %lld\n", id);
+		return 1;
+	}
+	printf("job %lld is due now; the runner fires it on its next "
+	    "poll\n", id);
+	return 0;
+}
+
 static const struct command commands[] = {
 	{ "migrate", "migrate",
 	    "Creates the database if needed and applies pending schema\n"
@@ -375,6 +418,11 @@ static const struct command commands[] = {
 	    "above zero: 2 cents a day and 5 cents a callback. The runner\n"
 	    "sends the invoices to Engine Yard.\n",
 	    admin_bill },
+	{ "run-job", "run-job JOB_ID",
+	    "Makes an enabled job due now, so that the runner fires it on\n"
+	    "its next poll; it then returns to its schedule. Job 1 is\n"
+	    "Chronatog's monthly billing.\n",
+	    run_run_job },
 	{ "status", "status",
 	    "Prints counts as name=value lines: schedulers in service, jobs\n"
 	    "(enabled, disabled, due now, retrying, failing), and runs and\n"

@@ -23,6 +23,7 @@
 #include "db.h"
 #include "failure_log.h"
 #include "outbox_sender.h"
+#include "system_job.h"
 #include "log.h"
 #include "run.h"
 #include "timefmt.h"
@@ -173,6 +174,14 @@ claim_and_start(struct runner *runner)
 	}
 
 	for (i = 0; i < count; i++) {
+		/* Claims fit in the room left, so finished has space. */
+		if (system_job_is(&runs[i])) {
+			system_job_run(runner->db, &runs[i], runner_now(runner));
+			runner->finished[runner->finished_count++] = runs[i];
+			memset(&runs[i], 0, sizeof(runs[i]));
+			started++;
+			continue;
+		}
 		if (callbacks_start(runner->callbacks, &runs[i], &error) == 0) {
 			started++;
 			continue;

@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -170,4 +171,60 @@ billing_bill_customer(sqlite3 *db, int64_t customer_id, int64_t now,
 	/* Part days carry over to the next period. */
 	return close_period(db, customer_id,
 	    account.period_start + days * 86400, error) < 0 ? -1 : 1;
+}
+
+/* Reads every customer id into a malloc'ed array; returns the count. */
+static int
+read_customer_ids(sqlite3 *db, int64_t **ids, struct error *error)
+{
+	sqlite3_stmt *statement;
+	int64_t *grown;
+	int count = 0, rc;
+
+	*ids = NULL;
+	if (db_prepare(db, "SELECT id FROM customers ORDER BY id", &statement,
+	    error) < 0)
+		return -1;
+	while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {
+		grown = realloc(*ids, (size_t)(count + 1) * sizeof(**ids));
+		if (grown == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		*ids = grown;
+		(*ids)[count++] = sqlite3_column_int64(statement, 0);
+	}
+	sqlite3_finalize(statement);
+	if (rc != SQLITE_DONE) {
+		free(*ids);
+		*ids = NULL;
+		return db_error(db, error, "cannot list customers");
+	}
+	return count;
+}
+
+int
+billing_bill_all(sqlite3 *db, int64_t now, int *invoices,
+    struct error *error)
+{
+	struct billing_result result;
+	int64_t *ids;
+	int count, i, billed = 0;
+
+	*invoices = 0;
+	if ((count = read_customer_ids(db, &ids, error)) < 0)
+		return -1;
+	for (i = 0; i < count; i++) {
+		if (db_begin(db, error) < 0 ||
+		    billing_bill_customer(db, ids[i], now, &result,
+		    error) < 0 || db_commit(db, error) < 0) {
+			db_rollback(db);
+			free(ids);
+			return -1;
+		}
+		billed++;
+		*invoices += result.invoiced;
+	}
+	free(ids);
+	return billed;
 }

@@ -37,4 +37,12 @@ struct billing_result {
 int billing_bill_customer(sqlite3 *db, int64_t customer_id, int64_t now,
     struct billing_result *result, struct error *error);
 
+/*
+ * Bills every customer at `now`, each in its own transaction. Stores the
+ * number of invoices made in `*invoices` and returns the number of
+ * customers billed, or -1 on the first error.
+ */
+int billing_bill_all(sqlite3 *db, int64_t now, int *invoices,
+    struct error *error);
+
 #endif
