@@ -254,7 +254,11 @@ provision_answer(const struct call *call, int64_t scheduler_id,
 	json_object_object_add(service, "url", json_object_new_string(url));
 	json_object_object_add(service, "configuration_required",
 	    json_object_new_boolean(0));
-	json_object_object_add(service, "configuration_url", NULL);
+	snprintf(text, sizeof(text),
+	    "%s/eyintegration/sso/customers/%lld/schedulers/%lld", base,
+	    (long long)call->customer_id, (long long)scheduler_id);
+	json_object_object_add(service, "configuration_url",
+	    json_object_new_string(text));
 	json_object_object_add(service, "vars", vars);
 	object = json_object_new_object();
 	json_object_object_add(object, "provisioned_service", service);

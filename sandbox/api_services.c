@@ -4,6 +4,8 @@
  * the partner sent, stored as it is apart from "url", which the sandbox
  * sets to the service's own URL.
  */
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "api_internal.h"
@@ -216,7 +218,7 @@ api_update_service(struct api_call *call)
 {
 	json_object *changes, *fields = NULL, *messages = NULL;
 	struct error error;
-	int found;
+	int found, committed = 0;
 
 	if (check_partner(call) < 0)
 		return;
@@ -230,35 +232,39 @@ api_update_service(struct api_call *call)
 
 	found = store_service_get(call->db, call->settings->partner_id,
 	    call->route->service_id, &fields, &error);
-	if (found < 0)
-		goto internal;
+	if (found < 0) {
+		api_reply_internal(call, &error);
+		goto cleanup;
+	}
 	if (found == 0) {
 		reply_not_found(call);
-		goto rollback;
+		goto cleanup;
 	}
 	if (api_merge_fields(fields, changes) < 0) {
 		error_set(&error, "out of memory");
-		goto internal;
+		api_reply_internal(call, &error);
+		goto cleanup;
 	}
 
 	messages = json_object_new_array();
 	check_service(fields, messages);
 	if (json_object_array_length(messages) > 0) {
 		api_reply_invalid(call, messages);
-		goto rollback;
+		goto cleanup;
 	}
 
 	if (store_service_update(call->db, call->route->service_id, fields,
-	    time(NULL), &error) < 0 || db_commit(call->db, &error) < 0)
-		goto internal;
-	json_object_put(messages);
-	reply_service(call, 200, call->route->service_id, fields, 0);
-	return;
+	    time(NULL), &error) < 0 || db_commit(call->db, &error) < 0) {
+		api_reply_internal(call, &error);
+		goto cleanup;
+	}
+	committed = 1;
+	reply_service(call, 200, call->route->service_id,
+	    json_object_get(fields), 0);
 
-internal:
-	api_reply_internal(call, &error);
-rollback:
-	db_rollback(call->db);
+cleanup:
+	if (!committed)
+		db_rollback(call->db);
 	json_object_put(messages);
 	json_object_put(fields);
 }

@@ -96,6 +96,8 @@ sign_up() {
 	[[ "$url" == "$CUSTOMER_URL/schedulers/"* ]]
 	[ "$(header Location)" = "$url" ]
 	[ "$(jq -r .provisioned_service.configuration_required "$BODY_FILE")" = false ]
+	[ "$(jq -r .provisioned_service.configuration_url "$BODY_FILE")" = \
+	    "$BASE/eyintegration/sso/customers/$CUSTOMER_ID/schedulers/${url##*/}" ]
 	[ "$(jq -r .message.subject "$BODY_FILE")" = \
 	    "Your scheduler has been created and is ready for use!" ]
 	vars=$(jq -c .provisioned_service.vars "$BODY_FILE")
