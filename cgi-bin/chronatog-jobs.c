@@ -24,6 +24,7 @@
 #include "job_run.h"
 #include "log.h"
 #include "scheduler.h"
+#include "usage.h"
 #include "webapp.h"
 
 #define JOBS_PATH "/chronatogapi/1/jobs"
@@ -161,7 +162,9 @@ create_job(const struct call *call)
 		return;
 	if (db_begin(call->db, &error) < 0 ||
 	    job_create(call->db, call->scheduler_id, &input, time(NULL),
-	    &job, &error) < 0 || db_commit(call->db, &error) < 0) {
+	    &job, &error) < 0 ||
+	    usage_note_job_change(call->db, call->scheduler_id, time(NULL),
+	    &error) < 0 || db_commit(call->db, &error) < 0) {
 		db_rollback(call->db);
 		webapp_internal_error(&error);
 		json_object_put(body);
@@ -223,8 +226,12 @@ show_job(const struct call *call, int delete)
 		return;
 	}
 
-	if (delete && job_delete(call->db, call->scheduler_id, call->job_id,
-	    &error) < 0) {
+	if (delete && (db_begin(call->db, &error) < 0 ||
+	    job_delete(call->db, call->scheduler_id, call->job_id,
+	    &error) < 0 || usage_note_job_change(call->db,
+	    call->scheduler_id, time(NULL), &error) < 0 ||
+	    db_commit(call->db, &error) < 0)) {
+		db_rollback(call->db);
 		webapp_internal_error(&error);
 		job_free(&job);
 		return;

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "outbox_sender.h"
+#include "usage.h"
 
 /* Rows claimed at a time. */
 #define OUTBOX_BATCH 16
@@ -58,6 +59,8 @@ outbox_send_due(sqlite3 *db, int64_t now, struct error *error)
 	char *auth_id = NULL, *auth_key = NULL;
 	int found, count, i, handled = 0;
 
+	if (usage_queue_messages(db, now, error) < 0)
+		return -1;
 	found = ey_credentials_load(db, &auth_id, &auth_key, error);
 	if (found <= 0)
 		return found;

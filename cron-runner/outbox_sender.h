@@ -14,7 +14,8 @@
 #include "error.h"
 
 /*
- * Sends every outbox row due at `now`, in batches, with the saved
+ * Queues the usage messages that are due (see usage_queue_messages()),
+ * then sends every outbox row due at `now`, in batches, with the saved
  * partner credentials, and records each outcome. Returns the number of
  * rows handled, 0 when no credentials are saved, or -1 on a database
  * error.

@@ -1,11 +1,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "base64.h"
 #include "crypto.h"
 #include "db.h"
 #include "scheduler.h"
+#include "usage.h"
 
 #define SHA256_HEX_SIZE CRYPTO_SHA256_HEX_SIZE
 
@@ -118,10 +120,11 @@ scheduler_authenticate(sqlite3 *db, const char *username,
 	char given[SHA256_HEX_SIZE], stored[SHA256_HEX_SIZE];
 	sqlite3_stmt *statement;
 	int64_t id = 0;
-	int rc, found = 0;
+	int rc, found = 0, first_use = 0;
 
 	memcpy(stored, no_hash, sizeof(stored));
-	if (db_prepare(db, "SELECT id, auth_password_sha256 FROM schedulers "
+	if (db_prepare(db, "SELECT id, auth_password_sha256, "
+	    "first_used_at IS NULL FROM schedulers "
 	    "WHERE auth_username = ? AND decommissioned_at IS NULL",
 	    &statement, error) < 0)
 		return -1;
@@ -132,6 +135,7 @@ scheduler_authenticate(sqlite3 *db, const char *username,
 		id = sqlite3_column_int64(statement, 0);
 		memcpy(stored, sqlite3_column_text(statement, 1),
 		    SHA256_HEX_SIZE);
+		first_use = sqlite3_column_int(statement, 2);
 		found = 1;
 	}
 	sqlite3_finalize(statement);
@@ -143,6 +147,8 @@ scheduler_authenticate(sqlite3 *db, const char *username,
 	if (!crypto_equal(given, stored, SHA256_HEX_SIZE - 1) || !found)
 		return 0;
 	*scheduler_id = id;
+	if (first_use && usage_note_first_use(db, id, time(NULL), error) < 0)
+		return -1;
 	return 1;
 }
 

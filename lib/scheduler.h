@@ -57,7 +57,8 @@ int scheduler_reset_credentials(sqlite3 *db, int64_t id,
  * Checks `username` and `password` against the schedulers in service.
  * Returns 1 and stores the scheduler id when they match, 0 when they do
  * not, and -1 on a database error. The comparison takes the same time
- * whether the username exists or not.
+ * whether the username exists or not. The first successful check of a
+ * scheduler is recorded (see usage_note_first_use()).
  */
 int scheduler_authenticate(sqlite3 *db, const char *username,
     const char *password, int64_t *scheduler_id, struct error *error);

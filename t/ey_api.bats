@@ -278,3 +278,87 @@ ROWS
 	run "$admin" save-creds id
 	[ "$status" -eq 2 ]
 }
+
+# Activates a scheduler for customer $CUSTOMER_ID whose EY URLs point at
+# a closed local port, and sets USERNAME, PASSWORD and SCHEDULER_ID.
+activate_local() {
+	local ey=http://127.0.0.1:9/api/1/service_accounts/1/provisioned_service/$1
+	ey_call POST "/eyintegration/api/1/customers/$CUSTOMER_ID/schedulers" \
+	    "{\"url\": \"$ey\", \"messages_url\": \"$ey/messages\",
+	    \"app\": {\"name\": \"app\"}, \"environment\": {\"name\": \"env\"}}"
+	[ "$STATUS" = 201 ] || return 1
+	USERNAME=$(jq -r .provisioned_service.vars.auth_username "$BODY_FILE")
+	PASSWORD=$(jq -r .provisioned_service.vars.auth_password "$BODY_FILE")
+	SCHEDULER_ID=$(jq -r .provisioned_service.url "$BODY_FILE")
+	SCHEDULER_ID=${SCHEDULER_ID##*/}
+}
+
+# Prints the subjects of the messages queued for scheduler URL part $1.
+queued_subjects() {
+	sql "SELECT body FROM outbox WHERE kind = 'message'
+	    AND url LIKE '%/provisioned_service/$1/messages' ORDER BY id" |
+	    jq -r .message.subject
+}
+
+@test "first use and job changes send status messages" {
+	sign_up 97
+	activate_local 201
+	api GET /chronatogapi/1/jobs
+	run sql "SELECT first_used_at IS NOT NULL, usage_message_pending
+	    FROM schedulers WHERE id = $SCHEDULER_ID"
+	[ "$output" = "1|1" ]
+	"$runner" --once
+	[ "$(queued_subjects 201)" = "0 jobs scheduled in Chronatog" ]
+
+	new_job http://e.local/a '@daily'
+	new_job http://e.local/b '@daily'
+	"$runner" --once
+	# At most one message a minute: the changes wait.
+	[ "$(queued_subjects 201 | wc -l)" = 1 ]
+	"$runner" --once --at "$(date -u -d '+61 seconds' +%Y-%m-%dT%H:%M:%SZ)"
+	[ "$(queued_subjects 201 | tail -1)" = "2 jobs scheduled in Chronatog" ]
+	run sql "SELECT count(*) FROM outbox WHERE url LIKE '%/201/messages'"
+	[ "$output" = 2 ]
+}
+
+@test "unreachable EY leaves the message queued" {
+	sign_up 98
+	activate_local 202
+	api GET /chronatogapi/1/jobs
+	"$runner" --once
+	run sql "SELECT attempts, sent_at IS NULL, failed_at IS NULL,
+	    last_error IS NOT NULL FROM outbox WHERE url LIKE '%/202/messages'"
+	[ "$output" = "1|1|1|1" ]
+}
+
+@test "eleventh job on the free plan sends one notification" {
+	sign_up 99
+	sql "UPDATE customers SET messages_url = 'http://127.0.0.1:9/m99'
+	    WHERE id = $CUSTOMER_ID"
+	activate_local 203
+	for i in $(seq 12); do
+		new_job "http://e.local/$i" '@daily'
+	done
+	run sql "SELECT count(*) FROM jobs WHERE scheduler_id = $SCHEDULER_ID"
+	[ "$output" = 12 ]
+	subjects=$(sql "SELECT body FROM outbox WHERE url =
+	    'http://127.0.0.1:9/m99'" | jq -r .message.message_type)
+	[ "$subjects" = notification ]
+	api DELETE "/chronatogapi/1/jobs/$JOB_ID"
+	api DELETE "/chronatogapi/1/jobs/$((JOB_ID - 1))"
+	new_job http://e.local/again '@daily'
+	run sql "SELECT count(*) FROM outbox WHERE url = 'http://127.0.0.1:9/m99'"
+	[ "$output" = 2 ]
+}
+
+@test "awesome customers get no upgrade notice" {
+	sign_up 100
+	sql "UPDATE customers SET plan = 'awesome',
+	    messages_url = 'http://127.0.0.1:9/m100' WHERE id = $CUSTOMER_ID"
+	activate_local 204
+	for i in $(seq 11); do
+		new_job "http://e.local/$i" '@daily'
+	done
+	run sql "SELECT count(*) FROM outbox WHERE url = 'http://127.0.0.1:9/m100'"
+	[ "$output" = 0 ]
+}
