@@ -33,10 +33,10 @@
 /* Runs listed per page unless the request sets limit. */
 #define RUNS_PAGE_DEFAULT 50
 
-/* What a request addresses below JOBS_PATH. */
+/* The resource a request path names below JOBS_PATH. */
 enum target { COLLECTION, JOB, JOB_RUN, JOB_RUNS, UNKNOWN };
 
-/* One request being answered, with what every handler needs. */
+/* The request in progress and the context every handler needs. */
 struct call {
 	sqlite3 *db;
 	const struct config *config;
@@ -81,7 +81,7 @@ not_found(const struct call *call)
 	    (long long)call->job_id);
 }
 
-/* Answers `status` with the job, adding Location when `location`. */
+/* Responds with `status` and the job, adding Location when `location`. */
 static void
 respond_job(const struct call *call, int status, const struct job *job,
     int location)
@@ -126,9 +126,9 @@ list_jobs(const struct call *call)
 }
 
 /*
- * Reads and checks the job fields of the request body. Answers the
- * request and returns -1 when they are invalid; otherwise the caller
- * puts `*body` after using `input`, which borrows from it.
+ * Reads and checks the job fields of the request body. When they are
+ * invalid, responds with 400 and returns -1. Otherwise the caller puts
+ * `*body` after using `input`, which borrows from it.
  */
 static int
 read_input(const struct call *call, int partial, json_object **body,

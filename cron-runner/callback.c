@@ -86,8 +86,8 @@ keep_response(char *data, size_t size, size_t count, void *context)
 
 /*
  * Opens the socket for each address libcurl is about to connect to,
- * after checking that address: the check sees the resolved address, so
- * a host name that resolves to a private address is caught too.
+ * after checking that address. The check is on the resolved address, so
+ * a host name that resolves to a private address is rejected too.
  */
 static curl_socket_t
 open_socket(void *context, curlsocktype purpose,

@@ -294,7 +294,7 @@ log_summary(struct runner *runner)
 	runner->summary_at = now;
 }
 
-/* Runs passes until told to stop (or, with --once, until done). */
+/* Runs passes until SIGTERM or SIGINT (with --once, until done). */
 static int
 run_loop(struct runner *runner)
 {

@@ -58,7 +58,7 @@ add_message(json_object *messages, const char *format, ...)
 /*
  * Reads the string field `name` of `body`. Returns it, or NULL after
  * adding a message when it is missing (and `required`), not a string,
- * empty, or holds a NUL byte.
+ * empty, or contains a NUL byte.
  */
 static const char *
 read_string(json_object *body, const char *name, int required,

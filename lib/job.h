@@ -1,7 +1,7 @@
 /*
  * Jobs: a callback URL called on a cron schedule, owned by a scheduler.
- * Every function that takes a scheduler id only sees that scheduler's
- * jobs, so one app can never read or change another's.
+ * Every function that takes a scheduler id reads and writes only that
+ * scheduler's jobs, so one app can never read or change another's.
  */
 #ifndef CHRONATOG_JOB_H
 #define CHRONATOG_JOB_H
@@ -13,7 +13,7 @@
 
 #include "error.h"
 
-/* Longest time zone name accepted, in bytes. */
+/* Maximum length of a time zone name, in bytes. */
 #define JOB_TIMEZONE_MAX 64
 
 /* A job as stored. Times are Unix seconds, 0 when absent. */
@@ -61,7 +61,7 @@ int job_read_input(json_object *body, int allow_private, int partial,
 
 /*
  * Inserts a validated job for `scheduler_id` (enabled unless the input
- * says otherwise), due at the first time its schedule matches after
+ * sets enabled to false), due at the first time its schedule matches after
  * `now`, and reads it back into `*job`. Returns 0
  * or -1. Free `*job` with job_free().
  */

@@ -1,7 +1,7 @@
 /*
  * The runner's storage: finding due jobs, claiming them with a lease,
- * and recording the outcome of each attempt. These are the only queries
- * the runner makes, so another storage backend replaces this module
+ * and recording the outcome of each attempt. These are the runner's only
+ * queries about jobs, so another storage backend replaces this module
  * alone.
  *
  * A claim sets jobs.lease_owner and lease_expires_at for the scheduled
@@ -21,7 +21,7 @@
 
 #include "error.h"
 
-/* What the runner does when, from its configuration. */
+/* Lease, retry and grace settings from the runner's configuration. */
 struct run_policy {
 	long lease_seconds;	/* how long a claim lasts */
 	long grace_seconds;	/* how late a missed time still fires */
@@ -31,7 +31,7 @@ struct run_policy {
 	int disable_after;	/* failed scheduled times in a row */
 };
 
-/* What run_finish() made of an attempt. */
+/* The outcome of an attempt as run_finish() recorded it. */
 enum run_result {
 	RUN_SUCCEEDED,		/* a 2xx answer */
 	RUN_RETRYING,		/* failed; another attempt is scheduled */
@@ -68,9 +68,9 @@ struct run {
 
 /*
  * Gives every enabled job with a NULL next_run_at (a row written by hand,
- * say) its first time after `now`; jobs whose schedule or time zone is
- * invalid are disabled with last_error saying why. Returns the number of
- * jobs updated or -1.
+ * say) its first time after `now`. Jobs whose schedule or time zone is
+ * invalid are disabled with the reason in last_error. Returns the number
+ * of jobs updated, or -1.
  */
 int run_schedule_new(sqlite3 *db, int64_t now, struct error *error);
 

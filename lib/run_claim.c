@@ -233,7 +233,7 @@ claim_job(sqlite3 *db, struct run *run, const char *owner, int64_t now,
 
 /*
  * Reads at most `limit` due jobs into `runs`. All rows are read before
- * any is updated, because a SELECT that sees its own table change may
+ * any is updated, because a SELECT whose table changes while it runs may
  * return a row twice.
  */
 static int
