@@ -8,6 +8,8 @@
 
 #include <stdarg.h>
 
+#include <json-c/json.h>
+
 #define ERROR_MESSAGE_MAX 512
 
 struct error {
@@ -24,5 +26,12 @@ int error_set(struct error *error, const char *format, ...)
 
 /* Like error_set() with a va_list. */
 int error_setv(struct error *error, const char *format, va_list args);
+
+/*
+ * Appends a formatted message to the JSON array `messages`, the list a
+ * 400 answer carries as "error_messages".
+ */
+void error_add(json_object *messages, const char *format, ...)
+    __attribute__((format(__printf__, 2, 3)));
 
 #endif

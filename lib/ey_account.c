@@ -6,22 +6,6 @@
 #include "db.h"
 #include "ey_account.h"
 
-static void
-add_message(json_object *messages, const char *format, ...)
-    __attribute__((format(__printf__, 2, 3)));
-
-static void
-add_message(json_object *messages, const char *format, ...)
-{
-	char text[1024];
-	va_list args;
-
-	va_start(args, format);
-	vsnprintf(text, sizeof(text), format, args);
-	va_end(args);
-	json_object_array_add(messages, json_object_new_string(text));
-}
-
 /*
  * Reads the non-empty string `name` of `object`; `label` names it in
  * messages. When `url` is set, it must be an http(s) URL.
@@ -38,11 +22,11 @@ read_string(json_object *object, const char *name, const char *label,
 	    !json_object_is_type(value, json_type_string) ||
 	    *(text = json_object_get_string(value)) == '\0' ||
 	    strlen(text) != (size_t)json_object_get_string_len(value)) {
-		add_message(messages, "%s must be a non-empty string", label);
+		error_add(messages, "%s must be a non-empty string", label);
 		return NULL;
 	}
 	if (url && http_url_check(text, label, 1, &error) < 0) {
-		add_message(messages, "%s", error.message);
+		error_add(messages, "%s", error.message);
 		return NULL;
 	}
 	return text;
@@ -57,13 +41,13 @@ ey_account_read(json_object *body, struct ey_account_input *input,
 
 	memset(input, 0, sizeof(*input));
 	if (!json_object_is_type(body, json_type_object)) {
-		add_message(messages, "request body must be a JSON object");
+		error_add(messages, "request body must be a JSON object");
 		return 1;
 	}
 	if (!json_object_object_get_ex(body, "id", &id) ||
 	    !json_object_is_type(id, json_type_int) ||
 	    (input->id = json_object_get_int64(id)) <= 0)
-		add_message(messages, "id must be a positive integer");
+		error_add(messages, "id must be a positive integer");
 	input->name = read_string(body, "name", "name", 0, messages);
 	input->url = read_string(body, "url", "url", 1, messages);
 	input->messages_url = read_string(body, "messages_url",
@@ -82,7 +66,7 @@ ey_provision_read(json_object *body, struct ey_provision_input *input,
 
 	memset(input, 0, sizeof(*input));
 	if (!json_object_is_type(body, json_type_object)) {
-		add_message(messages, "request body must be a JSON object");
+		error_add(messages, "request body must be a JSON object");
 		return 1;
 	}
 	input->url = read_string(body, "url", "url", 1, messages);
@@ -90,13 +74,13 @@ ey_provision_read(json_object *body, struct ey_provision_input *input,
 	    "messages_url", 1, messages);
 	if (!json_object_object_get_ex(body, "app", &app) ||
 	    !json_object_is_type(app, json_type_object))
-		add_message(messages, "app must be an object");
+		error_add(messages, "app must be an object");
 	else
 		input->app_name = read_string(app, "name", "app.name", 0,
 		    messages);
 	if (!json_object_object_get_ex(body, "environment", &environment) ||
 	    !json_object_is_type(environment, json_type_object))
-		add_message(messages, "environment must be an object");
+		error_add(messages, "environment must be an object");
 	else
 		input->environment_name = read_string(environment, "name",
 		    "environment.name", 0, messages);

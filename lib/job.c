@@ -39,22 +39,6 @@ listed(const char *const *names, const char *name)
 	return 0;
 }
 
-static void
-add_message(json_object *messages, const char *format, ...)
-    __attribute__((format(__printf__, 2, 3)));
-
-static void
-add_message(json_object *messages, const char *format, ...)
-{
-	char text[1024];
-	va_list args;
-
-	va_start(args, format);
-	vsnprintf(text, sizeof(text), format, args);
-	va_end(args);
-	json_object_array_add(messages, json_object_new_string(text));
-}
-
 /*
  * Reads the string field `name` of `body`. Returns it, or NULL after
  * adding a message when it is missing (and `required`), not a string,
@@ -70,20 +54,20 @@ read_string(json_object *body, const char *name, int required,
 	if (!json_object_object_get_ex(body, name, &value) ||
 	    json_object_is_type(value, json_type_null)) {
 		if (required)
-			add_message(messages, "%s is required", name);
+			error_add(messages, "%s is required", name);
 		return NULL;
 	}
 	if (!json_object_is_type(value, json_type_string)) {
-		add_message(messages, "%s must be a string", name);
+		error_add(messages, "%s must be a string", name);
 		return NULL;
 	}
 	text = json_object_get_string(value);
 	if (*text == '\0') {
-		add_message(messages, "%s must not be empty", name);
+		error_add(messages, "%s must not be empty", name);
 		return NULL;
 	}
 	if (strlen(text) != (size_t)json_object_get_string_len(value)) {
-		add_message(messages, "%s must not contain NUL characters",
+		error_add(messages, "%s must not contain NUL characters",
 		    name);
 		return NULL;
 	}
@@ -103,7 +87,7 @@ read_boolean(json_object *body, const char *name, json_object *messages)
 	    json_object_is_type(value, json_type_null))
 		return -1;
 	if (!json_object_is_type(value, json_type_boolean)) {
-		add_message(messages, "%s must be true or false", name);
+		error_add(messages, "%s must be true or false", name);
 		return -1;
 	}
 	return json_object_get_boolean(value) ? 1 : 0;
@@ -117,7 +101,7 @@ check_unknown_fields(json_object *body, json_object *messages)
 		(void)value;
 		if (!listed(input_fields, key) &&
 		    !listed(read_only_fields, key))
-			add_message(messages, "unknown field '%.64s'; the "
+			error_add(messages, "unknown field '%.64s'; the "
 			    "fields are callback_url, schedule, timezone, "
 			    "enabled and follow_redirects", key);
 	}
@@ -134,7 +118,7 @@ job_read_input(json_object *body, int allow_private, int partial,
 	memset(input, 0, sizeof(*input));
 	input->enabled = input->follow_redirects = -1;
 	if (!json_object_is_type(body, json_type_object)) {
-		add_message(messages, "request body must be a JSON object");
+		error_add(messages, "request body must be a JSON object");
 		return 1;
 	}
 	check_unknown_fields(body, messages);
@@ -147,19 +131,19 @@ job_read_input(json_object *body, int allow_private, int partial,
 	if (input->callback_url != NULL &&
 	    callback_url_check(input->callback_url, allow_private,
 	    &error) < 0)
-		add_message(messages, "%s", error.message);
+		error_add(messages, "%s", error.message);
 
 	input->schedule = read_string(body, "schedule", !partial, messages);
 	if (input->schedule != NULL &&
 	    cron_parse(input->schedule, &schedule, &error) < 0)
-		add_message(messages, "schedule is invalid: %s",
+		error_add(messages, "schedule is invalid: %s",
 		    error.message);
 
 	input->timezone = read_string(body, "timezone", 0, messages);
 	if (input->timezone != NULL &&
 	    (strlen(input->timezone) > JOB_TIMEZONE_MAX ||
 	    cron_zone_check(input->timezone, &error) < 0))
-		add_message(messages, "timezone '%.*s' is not a known IANA "
+		error_add(messages, "timezone '%.*s' is not a known IANA "
 		    "time zone such as Europe/Berlin", JOB_TIMEZONE_MAX,
 		    input->timezone);
 
