@@ -36,7 +36,7 @@ SANDBOX   := build/bin/ey-sandbox
 TEST_SRC  := $(wildcard t/*.c)
 TEST_BIN  := $(TEST_SRC:t/%.c=build/t/%)
 SQL       := $(sort $(wildcard sql/[0-9]*.sql))
-HEADERS   := $(wildcard lib/*.h)
+HEADERS   := $(wildcard lib/*.h sandbox/*.h cron-runner/*.h cli/*.h)
 
 .PHONY: all run test bench deps install clean
 

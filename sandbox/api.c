@@ -11,7 +11,7 @@
 #include "api_internal.h"
 #include "log.h"
 
-/* The methods each route answers. */
+/* The methods that each route accepts. */
 static const struct endpoint {
 	enum route_kind kind;
 	const char *method;
@@ -31,7 +31,7 @@ static const struct endpoint {
 
 #define ENDPOINT_COUNT (sizeof(endpoints) / sizeof(endpoints[0]))
 
-/* Allow header values, by the methods a route answers. */
+/* Returns the Allow header value of a route: the methods it accepts. */
 static const char *
 allowed_methods(enum route_kind kind)
 {

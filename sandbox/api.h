@@ -1,7 +1,7 @@
 /*
- * The Engine Yard API as ey-sandbox serves it to the partner: answers a
- * request that `serve` has read and authenticated. The reply is built
- * here and written by the caller, which also records it.
+ * The Engine Yard API as ey-sandbox serves it to the partner: builds the
+ * response to a request that `serve` has read and authenticated. The
+ * caller writes the reply and records it.
  */
 #ifndef EY_SANDBOX_API_H
 #define EY_SANDBOX_API_H
@@ -16,15 +16,16 @@
 struct api_reply {
 	int status;
 	json_object *json;	/* JSON body, or NULL */
-	char *text;		/* plain-text body when json is NULL, or NULL */
+	char *text;		/* plain-text body when json is NULL */
 	char *location;		/* Location header value, or NULL */
 	const char *allow;	/* Allow header value of a 405, or NULL */
 };
 
 /*
- * Answers `request` into `reply`: routes it below the base URL of
- * `settings`, checks the method, parses the JSON body of a POST or PUT,
- * and runs the endpoint. Every outcome, errors included, is a reply.
+ * Builds the response to `request` in `reply`: routes it below the base
+ * URL of `settings`, checks the method, parses the JSON body of a POST
+ * or PUT, and runs the endpoint. Every outcome, errors included, is a
+ * reply.
  */
 void api_handle(sqlite3 *db, const struct store_settings *settings,
     const struct fcgi_request *request, struct api_reply *reply);

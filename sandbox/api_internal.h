@@ -1,5 +1,5 @@
 /*
- * What the endpoints of the API share: the call they answer, the replies
+ * What the endpoints of the API share: the call they handle, the replies
  * they build, and the checks of the JSON fields they read. Error
  * messages name fields as Engine Yard's Rails validations do ("Name
  * can't be blank").
@@ -15,12 +15,12 @@
 #include "routes.h"
 #include "store.h"
 
-/* One request being answered. */
+/* One request being handled. */
 struct api_call {
 	sqlite3 *db;
 	const struct store_settings *settings;
 	const struct route *route;
-	json_object *body;	/* the JSON object of a POST or PUT, else NULL */
+	json_object *body;	/* JSON object of a POST or PUT, else NULL */
 	struct api_reply *reply;
 };
 

@@ -11,7 +11,7 @@
 #include "api_internal.h"
 #include "db.h"
 
-/* Answers 404 and returns -1 unless the route names this partner. */
+/* Sets a 404 reply and returns -1 unless the route names this partner. */
 static int
 check_partner(struct api_call *call)
 {
@@ -136,7 +136,7 @@ api_list_services(struct api_call *call)
 }
 
 /*
- * Answers `status` with the service, and with a Location header when
+ * Replies `status` with the service, and with a Location header when
  * `created`. Takes the reference to `fields`.
  */
 static void

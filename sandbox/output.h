@@ -1,6 +1,6 @@
 /*
- * What the commands of ey-sandbox print on standard output: "key=value"
- * lines that a POSIX shell can `eval`, and JSON lines for `jq`.
+ * Output of the commands of ey-sandbox: "key=value" lines that a POSIX
+ * shell can `eval`, and JSON lines for `jq`.
  */
 #ifndef EY_SANDBOX_OUTPUT_H
 #define EY_SANDBOX_OUTPUT_H

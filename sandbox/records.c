@@ -561,3 +561,30 @@ store_invoice_add(sqlite3 *db, const struct store_invoice *invoice,
 	sqlite3_finalize(statement);
 	return 0;
 }
+
+/* Keeps the first row that store_each_row() hands over. */
+static int
+keep_row(json_object *row, void *context)
+{
+	json_object **kept = context;
+
+	*kept = json_object_get(row);
+	return 1;
+}
+
+int
+store_invoice_get(sqlite3 *db, int64_t invoice_id, json_object **invoice,
+    struct error *error)
+{
+	sqlite3_stmt *statement;
+
+	*invoice = NULL;
+	if (db_prepare(db, "SELECT id, total_amount_cents, "
+	    "line_item_description, unique_id, received_at FROM invoices "
+	    "WHERE id = ?1", &statement, error) < 0)
+		return -1;
+	sqlite3_bind_int64(statement, 1, invoice_id);
+	if (store_each_row(db, statement, keep_row, invoice, error) < 0)
+		return -1;
+	return *invoice != NULL ? 1 : 0;
+}

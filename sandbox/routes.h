@@ -4,10 +4,11 @@
  *
  *	/api/1/partners/<partner>/services
  *	/api/1/partners/<partner>/services/<service>
- *	/api/1/partners/<partner>/services/<service>/service_accounts/<account>
- *	    and below it /messages and /invoices
+ *	<service URL>/service_accounts/<account>
+ *	<service account URL>/messages
+ *	<service account URL>/invoices
  *	/api/1/service_accounts/<account>/provisioned_service/<provisioned>
- *	    and below it /messages
+ *	<provisioned service URL>/messages
  *
  * Ids are positive decimal integers without leading zeros.
  */

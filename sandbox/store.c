@@ -41,8 +41,8 @@ static const char schema[] =
     " updated_at INTEGER NOT NULL);"
 
     /*
-     * partner_fields: the service_account object the partner answered,
-     * merged with its later PUTs; NULL until it answered.
+     * partner_fields: the service_account object the partner returned,
+     * merged with its later PUTs, or NULL until the partner responds.
      */
     "CREATE TABLE IF NOT EXISTS service_accounts ("
     " id INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -210,7 +210,8 @@ store_save_settings(sqlite3 *db, const char *base_url, const char *auth_id,
 
 	if (db_prepare(db, "INSERT INTO settings (id, base_url, created_at, "
 	    "updated_at) VALUES (1, ?1, ?2, ?2) ON CONFLICT (id) DO UPDATE "
-	    "SET base_url = excluded.base_url, updated_at = excluded.updated_at",
+	    "SET base_url = excluded.base_url, "
+	    "updated_at = excluded.updated_at",
 	    &statement, error) < 0)
 		goto fail;
 	sqlite3_bind_text(statement, 1, base_url, -1, SQLITE_STATIC);
@@ -341,7 +342,8 @@ store_parse_json(const char *text, json_object **object, struct error *error)
 	if (text == NULL)
 		return 0;
 	*object = json_tokener_parse(text);
-	if (*object == NULL || !json_object_is_type(*object, json_type_object)) {
+	if (*object == NULL ||
+	    !json_object_is_type(*object, json_type_object)) {
 		json_object_put(*object);
 		*object = NULL;
 		return error_set(error, "stored JSON is not an object: %.80s",

@@ -27,12 +27,12 @@
 /* The id of the only partner; registration URLs carry it. */
 #define STORE_PARTNER_ID 1
 
-/* What `init` stored: where the sandbox is served and as whom it signs. */
+/* Settings stored by `init`: the base URL and the partner's credentials. */
 struct store_settings {
 	char *base_url;		/* public base URL, no trailing slash */
 	int64_t partner_id;
 	char *auth_id;
-	char *auth_key;		/* secret; store_settings_free() wipes it */
+	char *auth_key;		/* wiped by store_settings_free() */
 };
 
 /* A service account: one customer's sign-up for a service. */
@@ -43,7 +43,7 @@ struct store_account {
 	char *name;
 	/*
 	 * The service_account object that the partner returned, merged with
-	 * its later updates, or NULL when it never answered.
+	 * its later updates, or NULL until the partner responds.
 	 */
 	json_object *partner_fields;
 	int64_t created_at;
@@ -73,7 +73,7 @@ struct store_message {
 	const char *message_type;	/* "status", "notification", "alert" */
 	const char *subject;
 	const char *body;		/* NULL when absent */
-	/* "request" when POSTed, "response" when part of an answer */
+	/* "request" when POSTed, "response" when part of a response */
 	const char *source;
 };
 
@@ -85,7 +85,7 @@ struct store_invoice {
 	const char *unique_id;		/* NULL when absent */
 };
 
-/* A request that `serve` received, with the status it answered. */
+/* A request that `serve` received, with the status of its response. */
 struct store_request {
 	const char *method;
 	const char *path;
@@ -200,7 +200,15 @@ int store_message_add(sqlite3 *db, const struct store_message *message,
 int store_invoice_add(sqlite3 *db, const struct store_invoice *invoice,
     int64_t now, int64_t *invoice_id, int *created, struct error *error);
 
-/* Records a request that `serve` answered. */
+/*
+ * Sets `*invoice` to a new {"id", "total_amount_cents",
+ * "line_item_description", "unique_id", "received_at"} object. Returns 1
+ * when found, 0 when not, or -1.
+ */
+int store_invoice_get(sqlite3 *db, int64_t invoice_id, json_object **invoice,
+    struct error *error);
+
+/* Records a request that `serve` responded to. */
 int store_request_add(sqlite3 *db, const struct store_request *request,
     int64_t now, struct error *error);
 
