@@ -118,6 +118,7 @@ fcgi_read_request(struct fcgi_request *request, const char *public_url,
 	request->content_type = getenv("CONTENT_TYPE");
 	request->authorization = getenv("HTTP_AUTHORIZATION");
 	request->date = getenv("HTTP_DATE");
+	request->cookie = getenv("HTTP_COOKIE");
 
 	request->path = request_path();
 	request->base_url = public_url != NULL ? strdup(public_url) :
@@ -163,11 +164,11 @@ form_decode(const char *text, size_t length)
 	return p;
 }
 
-int
-fcgi_query_parameter(const struct fcgi_request *request, const char *name,
-    char **value)
+/* Finds `name` in "name=value&..." form-encoded `text`. */
+static int
+find_parameter(const char *text, const char *name, char **value)
 {
-	const char *part = request->query, *equals, *end;
+	const char *part = text, *equals, *end;
 	size_t name_length = strlen(name);
 
 	*value = NULL;
@@ -187,6 +188,21 @@ fcgi_query_parameter(const struct fcgi_request *request, const char *name,
 	return 0;
 }
 
+int
+fcgi_query_parameter(const struct fcgi_request *request, const char *name,
+    char **value)
+{
+	return find_parameter(request->query, name, value);
+}
+
+int
+fcgi_form_parameter(const struct fcgi_request *request, const char *name,
+    char **value)
+{
+	return find_parameter(request->body != NULL ? request->body : "", name,
+	    value);
+}
+
 static const char *
 reason_phrase(int status)
 {
@@ -196,6 +212,7 @@ reason_phrase(int status)
 	case 202: return "Accepted";
 	case 204: return "No Content";
 	case 302: return "Found";
+	case 303: return "See Other";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 403: return "Forbidden";

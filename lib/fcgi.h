@@ -22,6 +22,7 @@ struct fcgi_request {
 	const char *content_type;	/* NULL when absent */
 	const char *authorization;	/* NULL when absent */
 	const char *date;		/* Date header, NULL when absent */
+	const char *cookie;		/* Cookie header, NULL when absent */
 	char *body;			/* NUL-terminated, NULL when empty */
 	size_t body_length;
 	char *base_url;			/* public URL, no trailing slash */
@@ -52,6 +53,13 @@ void fcgi_request_free(struct fcgi_request *request);
  * when found, 0 when absent, -1 when out of memory.
  */
 int fcgi_query_parameter(const struct fcgi_request *request,
+    const char *name, char **value);
+
+/*
+ * Like fcgi_query_parameter() for a form-encoded request body
+ * (application/x-www-form-urlencoded, what HTML forms POST).
+ */
+int fcgi_form_parameter(const struct fcgi_request *request,
     const char *name, char **value);
 
 /*
