@@ -23,7 +23,7 @@
 
 #define API_PATH "/eyintegration/api/1/customers"
 
-/* One request being answered. */
+/* The request in progress and its context. */
 struct call {
 	sqlite3 *db;
 	const struct config *config;
@@ -88,8 +88,8 @@ respond_unauthorized(const char *reason)
 }
 
 /*
- * Checks the AuthHMAC signature. Answers 401 (or 500) and returns -1
- * when the request is not from the partner.
+ * Checks the AuthHMAC signature. Responds with 401 (or 500) and returns
+ * -1 when the request is not from the partner.
  */
 static int
 authenticate(const struct call *call)
@@ -134,7 +134,7 @@ add_status_message(json_object *object, const char *subject)
 	json_object_object_add(object, "message", message);
 }
 
-/* Answers 201 with `object` and a Location header of `url`. */
+/* Responds with 201, `object` and a Location header of `url`. */
 static void
 respond_created(json_object *object, const char *url)
 {

@@ -37,7 +37,7 @@ expect_arguments(int argc, char **argv, int count, const char *synopsis)
 	return -1;
 }
 
-/* Loads the partner credentials, or says how to save them. */
+/* Loads the partner credentials, or prints how to save them. */
 static int
 load_credentials(sqlite3 *db, char **auth_id, char **auth_key)
 {
@@ -60,7 +60,7 @@ load_credentials(sqlite3 *db, char **auth_id, char **auth_key)
 
 /*
  * Sends one signed request with the saved credentials. Returns 0 with
- * `*response` filled when EY answered with a status in [200, 299], else
+ * `*response` filled when EY responded with a status in [200, 299], else
  * prints why and returns -1.
  */
 static int
@@ -207,9 +207,9 @@ service_body(const char *public_url)
 	return body;
 }
 
-/* Returns the service URL from a registration answer, or NULL. */
+/* Returns the service URL from a registration response, or NULL. */
 static const char *
-answered_service_url(const struct ey_response *response)
+response_service_url(const struct ey_response *response)
 {
 	json_object *service, *url;
 
@@ -253,8 +253,8 @@ admin_register_service(struct admin *admin, int argc, char **argv)
 		db_close(db);
 		return 1;
 	}
-	if ((url = answered_service_url(&response)) == NULL) {
-		fprintf(stderr, "chronatog-admin: Engine Yard answered %ld "
+	if ((url = response_service_url(&response)) == NULL) {
+		fprintf(stderr, "chronatog-admin: Engine Yard responded %ld "
 		    "without a service URL\n", response.status);
 		rc = 1;
 	} else if (ey_service_save(db, argv[1], url, time(NULL),
@@ -268,7 +268,7 @@ admin_register_service(struct admin *admin, int argc, char **argv)
 	return rc;
 }
 
-/* Loads the registered service URL, or says there is none. */
+/* Loads the registered service URL, or prints that there is none. */
 static int
 load_service(sqlite3 *db, char **url)
 {

@@ -7,7 +7,7 @@
 #include "db.h"
 #include "outbox.h"
 
-/* What billing needs to know about a customer. */
+/* A customer's plan, billing period and usage. */
 struct account {
 	int awesome;
 	int64_t period_start;

@@ -21,7 +21,7 @@ usage_note_first_use(sqlite3 *db, int64_t scheduler_id, int64_t now,
 	return db_run(db, statement, error);
 }
 
-/* What the free-plan check needs about a scheduler's customer. */
+/* The plan and job count of a scheduler's customer. */
 struct plan_state {
 	int64_t customer_id;
 	int freemium;
