@@ -3,19 +3,21 @@
 # Burst benchmark: how fast chronatog-runner fires 10,000 jobs that all
 # fall due in the same second, compared with what the receiver can take.
 #
-# The receiver is nginx on a free 127.0.0.1 port with one worker process,
-# answering every request with 204 and logging "$msec $http_webhook_id".
+# The receiver is nginx on a free 127.0.0.1 port with one worker process.
+# It returns 204 to every request and logs "$msec $http_webhook_id".
 # The script inserts the jobs with next_run_at = T, a whole second about
 # 5 s ahead, starts the runner (max_in_flight 256, default 1000 ms poll
 # interval) before T, and waits until nginx has logged every call or
 # 120 s have passed. From the log it computes each call's lateness
-# (arrival minus the scheduled second in webhook-id) and the call rate;
-# from /proc it reads the runner's CPU time and peak RSS. Then wrk sends
+# (arrival minus the scheduled second in webhook-id) and the call rate.
+# From /proc it reads the runner's CPU time and peak RSS. Then wrk sends
 # POSTs of the same body size with the same 256 connections to the same
 # nginx for 10 s, and the script checks job_runs in the database.
 #
-# Both runs share the machine with nginx: the runner is one thread, and
-# wrk runs with one thread (-t 1) so that it is also one client thread.
+# nginx runs one worker process. On 2 cores the client, runner or wrk,
+# shares the machine with nginx in both runs. The runner is one thread,
+# and wrk runs with one thread (-t 1) so that it is one client thread too.
+# CPU times come in clock ticks (getconf CLK_TCK, 100 a second here).
 #
 # Build first with `make`. Results are recorded in bench/RESULTS.md.
 # KEEP_WORK=1 keeps the temporary folder (logs, database) for a look.
@@ -107,13 +109,13 @@ wait_for_port() {
 	exit 1
 }
 
-# Starts nginx on a free port with its own configuration and paths.
-# Runner calls go to /callback and wrk requests to /wrk, each location
-# logging to its own files in the same two formats.
-start_nginx() {
-	local nginx
-	nginx=$(command -v nginx || echo /usr/sbin/nginx)
-	port=$("$freeport")
+# Writes the nginx configuration for port `$1`, with every path in the
+# temporary folder. Runner calls go to /callback and wrk requests to
+# /wrk, and each location logs to its own files in the same two formats.
+# A `return` discards the request body, so POST keeps the connection.
+write_nginx_config() {
+	local port=$1
+
 	mkdir -p "$work/nginx/temp"
 	cat > "$work/nginx/nginx.conf" <<-EOF
 	worker_processes 1;
@@ -129,11 +131,11 @@ start_nginx() {
 		fastcgi_temp_path $work/nginx/temp/fastcgi;
 		uwsgi_temp_path $work/nginx/temp/uwsgi;
 		scgi_temp_path $work/nginx/temp/scgi;
-		# The default of 1000 would close every client's connections
-		# now and then; both clients get the same setting.
+		# With the default of 1000, nginx would close each connection
+		# after 1000 requests. Both clients get the same setting.
 		keepalive_requests 1000000;
 		log_format calls '\$msec \$http_webhook_id';
-		log_format detail '\$connection \$content_length \$request_length';
+		log_format detail '\$connection \$content_length';
 		access_log off;
 		server {
 			listen 127.0.0.1:$port backlog=4096;
@@ -150,6 +152,14 @@ start_nginx() {
 		}
 	}
 	EOF
+}
+
+# Starts nginx on a free port. Sets port and nginx_pid.
+start_nginx() {
+	local nginx
+	nginx=$(command -v nginx || echo /usr/sbin/nginx)
+	port=$("$freeport")
+	write_nginx_config "$port"
 	"$nginx" -p "$work/nginx" -c "$work/nginx/nginx.conf" &
 	nginx_pid=$!
 	wait_for_port "$port"
@@ -165,6 +175,7 @@ create_database() {
 	db = $work/bench.db
 	allow_private_callbacks = yes
 	max_in_flight = $IN_FLIGHT
+	public_url = http://127.0.0.1:8080
 	EOF
 }
 
@@ -197,34 +208,59 @@ cpu_ticks() {
 	echo $(( ${12} + ${13} ))
 }
 
+# Exits with the runner's log if the runner is no longer running.
+require_runner() {
+	if ! kill -0 "$runner_pid" 2>/dev/null; then
+		echo "burst.sh: the runner exited early; its log:" >&2
+		cat "$work/runner.log" >&2
+		exit 1
+	fi
+}
+
 # Waits until the calls log has JOBS lines or `$1` (Unix seconds) passes.
 wait_for_calls() {
 	local deadline=$1
 
 	while (( $(date +%s) < deadline )); do
 		(( $(wc -l < "$work/nginx/calls.log") >= JOBS )) && return 0
+		require_runner
 		sleep 0.2
 	done
 	echo "burst.sh: timed out with $(wc -l < "$work/nginx/calls.log")" \
 	    "of $JOBS calls" >&2
 }
 
-# Runs the burst: jobs due at T, runner started before T. Sets due,
-# runner_cpu_seconds and runner_peak_rss_kb.
-run_burst() {
-	local ticks
+# Sleeps until 0.1 s before the Unix time `$1`.
+sleep_until() {
+	local pause
+	pause=$(awk -v t="$1" -v now="$(date +%s.%N)" \
+	    'BEGIN { d = t - 0.1 - now; printf "%.3f", (d > 0 ? d : 0) }')
+	sleep "$pause"
+}
 
+# Runs the burst: jobs due at T, runner started before T. Sets due,
+# runner_cpu_seconds, burst_cpu_seconds and runner_peak_rss_kb.
+run_burst() {
+	local hz ticks ticks_at_due
+
+	hz=$(getconf CLK_TCK)
 	: > "$work/nginx/calls.log"
 	due=$(( $(date +%s) + LEAD_SECONDS ))
 	insert_jobs "$due"
 	"$runner" --config "$work/runner.conf" 2> "$work/runner.log" &
 	runner_pid=$!
+	sleep_until "$due"
+	require_runner
+	ticks_at_due=$(cpu_ticks "$runner_pid")
 	wait_for_calls $(( due + WAIT_SECONDS ))
 	# Let the runner record the last calls before reading its totals.
 	sleep 1
+	require_runner
 
 	ticks=$(cpu_ticks "$runner_pid")
-	runner_cpu_seconds=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" \
+	runner_cpu_seconds=$(awk -v t="$ticks" -v hz="$hz" \
+	    'BEGIN { printf "%.2f", t / hz }')
+	burst_cpu_seconds=$(awk -v t=$(( ticks - ticks_at_due )) -v hz="$hz" \
 	    'BEGIN { printf "%.2f", t / hz }')
 	runner_peak_rss_kb=$(awk '/^VmHWM:/ { print $2 }' \
 	    "/proc/$runner_pid/status")
@@ -235,7 +271,7 @@ run_burst() {
 # Prints the call statistics from the nginx logs: lateness percentiles
 # (nearest rank), rate, and the connections the runner opened.
 report_calls() {
-	awk -v due="$due" '{
+	awk '{
 		scheduled = substr($2, index($2, "-") + 1)
 		print $1 - scheduled, $1
 	}' "$work/nginx/calls.log" | sort -n > "$work/lateness"
@@ -254,26 +290,38 @@ report_calls() {
 		printf "calls received:    %d of %d\n", n, jobs
 		printf "first call:        %.3f s after T\n", first - due
 		printf "last call:         %.3f s after T\n", last - due
-		printf "lateness:          p50 %.3f s, p99 %.3f s, max %.3f s\n",
-		    p50, p99, late[n]
+		printf "lateness:          p50 %.3f s, p99 %.3f s, max %.3f s " \
+		    "(target: p99 under 1 s)\n", p50, p99, late[n]
 		printf "runner rate:       %.0f calls/s (calls / (last - first))\n",
 		    n / (last - first)
 	}' "$work/lateness" | tee "$work/summary"
 	runner_rate=$(awk '/^runner rate:/ { print $3 }' "$work/summary")
+	p99_lateness=$(awk '/^lateness:/ { print $5 }' "$work/summary")
 
-	# Stalls show a pipeline that stops between batches.
+	# Gaps show a runner that stops between batches of calls, and gaps
+	# over 0.5 s one that waited for its next poll with jobs still due.
 	awk '{ print $1 }' "$work/nginx/calls.log" | sort -n | awk '
-	NR > 1 && $1 - previous > 0.005 { gaps++; idle += $1 - previous }
+	NR > 1 && $1 - previous > 0.005 {
+		gaps++
+		idle += $1 - previous
+		if ($1 - previous > 0.5) stalls++
+	}
 	{ previous = $1 }
-	END { printf "receiver idle:     %d gaps over 5 ms, %.3f s in all\n",
-	    gaps, idle }'
-	awk '{ seen[$1] = 1; bytes += $2; request += $3 }
+	END {
+		printf "receiver idle:     %d gaps over 5 ms (%d over 0.5 s), " \
+		    "%.3f s in all\n", gaps, stalls, idle
+	}'
+	awk '{ seen[$1] = 1; bytes += $2 }
 	END {
 		for (c in seen) connections++
-		printf "runner requests:   %.0f bytes each (body %.0f), over %d connections\n",
-		    request / NR, bytes / NR, connections
+		printf "runner requests:   body %.0f bytes, over %d connections\n",
+		    bytes / NR, connections
 	}' "$work/nginx/calls-detail.log"
-	echo "runner CPU:        $runner_cpu_seconds s (utime + stime)"
+	echo "runner CPU:        $runner_cpu_seconds s (utime + stime)," \
+	    "$burst_cpu_seconds s of it from T on"
+	awk -v cpu="$burst_cpu_seconds" -v jobs="$JOBS" 'BEGIN {
+		printf "runner CPU/call:   %.0f us (CPU from T on / calls)\n",
+		    1e6 * cpu / jobs }'
 	echo "runner peak RSS:   $(( runner_peak_rss_kb / 1024 )) MiB (VmHWM)"
 }
 
@@ -290,7 +338,7 @@ json_body() {
 # Sets wrk_rate.
 run_wrk() {
 	local body_size
-	body_size=$(awk '{ bytes += $2 } END { printf "%d", bytes / NR }' \
+	body_size=$(awk '{ bytes += $2 } END { printf "%.0f", bytes / NR }' \
 	    "$work/nginx/calls-detail.log")
 	cat > "$work/post.lua" <<-EOF
 	wrk.method = "POST"
@@ -306,9 +354,21 @@ run_wrk() {
 	    "(-t 1 -c $IN_FLIGHT -d ${WRK_SECONDS}s, body $body_size bytes)"
 	echo "wrk latency:       $(awk '/^    Latency/ { print $2 " mean, " \
 	    $3 " stdev, " $4 " max" }' "$work/wrk.out")"
+	# wrk prints these lines only when such responses or errors occurred.
+	grep -E 'Non-2xx|Socket errors' "$work/wrk.out" || true
 	awk -v runner="$runner_rate" -v wrk="$wrk_rate" 'BEGIN {
 		printf "runner / wrk:      %.1f%% (target: at least 70%%)\n",
 		    100 * runner / wrk }'
+}
+
+report_targets() {
+	awk -v runner="$runner_rate" -v wrk="$wrk_rate" \
+	    -v p99="$p99_lateness" 'BEGIN {
+		printf "target rate:       %s (runner at least 70%% of wrk)\n",
+		    (runner >= 0.7 * wrk ? "met" : "NOT met")
+		printf "target lateness:   %s (p99 under 1 s)\n",
+		    (p99 < 1 ? "met" : "NOT met")
+	}'
 }
 
 # Checks that every job ran once, with status 204, and no time twice.
@@ -337,9 +397,11 @@ main() {
 	run_burst
 	echo "== burst: $JOBS jobs due at T = $due," \
 	    "max_in_flight $IN_FLIGHT, nginx with 1 worker on port $port"
+	echo "load average:      $(cut -d' ' -f1-3 /proc/loadavg) (after the burst)"
 	report_calls
 	run_wrk
 	check_database
+	report_targets
 	if grep -Eq 'error|warn' "$work/runner.log"; then
 		echo "runner log:"
 		grep -E 'error|warn' "$work/runner.log" | head -5
