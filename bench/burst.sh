@@ -296,7 +296,7 @@ report_calls() {
 		    n / (last - first)
 	}' "$work/lateness" | tee "$work/summary"
 	runner_rate=$(awk '/^runner rate:/ { print $3 }' "$work/summary")
-	p99_lateness=$(awk '/^lateness:/ { print $5 }' "$work/summary")
+	p99_lateness=$(awk '/^lateness:/ { print $6 }' "$work/summary")
 
 	# Gaps show a runner that stops between batches of calls, and gaps
 	# over 0.5 s one that waited for its next poll with jobs still due.

@@ -56,6 +56,13 @@ callbacks_new(const struct config *config, const char *base_url,
 		return NULL;
 	}
 	callbacks->config = config;
+	/*
+	 * Keep a connection per call in flight: libcurl's default cache
+	 * shrinks as handles are removed, closing connections a burst of
+	 * calls to one host would reuse.
+	 */
+	curl_multi_setopt(callbacks->multi, CURLMOPT_MAXCONNECTS,
+	    config->max_in_flight);
 	return callbacks;
 }
 

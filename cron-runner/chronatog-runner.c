@@ -31,9 +31,13 @@
 /* Used in callback bodies when the configuration sets no public_url. */
 #define DEFAULT_PUBLIC_URL "http://127.0.0.1:8080"
 
-/* Finished calls are recorded once this many wait, or after this long. */
-#define RECORD_BATCH 512
-#define RECORD_DELAY_MS 100
+/*
+ * Finished calls are recorded once this many wait, or once the oldest
+ * has waited this long: short, because a finished call holds its room
+ * under max_in_flight until recorded.
+ */
+#define RECORD_BATCH 256
+#define RECORD_DELAY_MS 5
 
 /* Seconds between summary lines in the log, and between prunings. */
 #define SUMMARY_INTERVAL 60
@@ -144,23 +148,30 @@ collect_finished(struct runner *runner)
 	}
 }
 
-/*
- * Claims due jobs up to the free room and starts their calls. Returns
- * the number started, or -1 on a database error.
- */
-static int
-claim_and_start(struct runner *runner)
+/* Returns how many more calls fit under max_in_flight. */
+static size_t
+free_room(const struct runner *runner)
 {
 	size_t busy = callbacks_in_flight(runner->callbacks) +
 	    runner->finished_count;
-	struct run *runs = NULL;
-	struct error error;
-	int count, i, started = 0;
-	size_t room;
 
 	if (busy >= (size_t)runner->config.max_in_flight)
 		return 0;
-	room = (size_t)runner->config.max_in_flight - busy;
+	return (size_t)runner->config.max_in_flight - busy;
+}
+
+/*
+ * Claims at most `room` due jobs and starts their calls. Returns the
+ * number claimed, which equals `room` when more may be due, or -1 on a
+ * database error.
+ */
+static int
+claim_and_start(struct runner *runner, size_t room)
+{
+	struct run *runs = NULL;
+	struct error error;
+	int count, i;
+
 	if (run_schedule_new(runner->db, runner_now(runner), &error) < 0) {
 		log_message(LOG_ERR, "%s", error.message);
 		return -1;
@@ -179,20 +190,39 @@ claim_and_start(struct runner *runner)
 			system_job_run(runner->db, &runs[i], runner_now(runner));
 			runner->finished[runner->finished_count++] = runs[i];
 			memset(&runs[i], 0, sizeof(runs[i]));
-			started++;
 			continue;
 		}
-		if (callbacks_start(runner->callbacks, &runs[i], &error) == 0) {
-			started++;
+		if (callbacks_start(runner->callbacks, &runs[i], &error) == 0)
 			continue;
-		}
 		log_message(LOG_ERR, "%s", error.message);
 		if (run_release(runner->db, runner->owner, &runs[i], 1,
 		    &error) < 0)
 			log_message(LOG_ERR, "%s", error.message);
 	}
 	run_free_all(runs, (size_t)count);
-	return started;
+	return count;
+}
+
+/*
+ * Returns when to claim next after a claim that found no more due jobs:
+ * at the next due time, or after poll_interval_ms when that is sooner
+ * (rows written by hand and expired leases have no due time to wait
+ * for).
+ */
+static int64_t
+next_claim_time(struct runner *runner, int64_t now_ms)
+{
+	int64_t poll = now_ms + runner->config.poll_interval_ms, due;
+	struct error error;
+
+	due = run_next_due(runner->db, runner_now(runner), &error);
+	if (due < 0) {
+		log_message(LOG_ERR, "%s", error.message);
+		return poll;
+	}
+	if (due == 0 || runner->fixed_now != 0 || due * 1000 >= poll)
+		return poll;
+	return due * 1000;
 }
 
 /* Derives the run policy and buffer sizes from runner->config. */
@@ -298,9 +328,10 @@ log_summary(struct runner *runner)
 static int
 run_loop(struct runner *runner)
 {
-	int64_t next_claim_ms = 0, now_ms;
-	int claiming = 1, started, timeout;
+	int64_t next_claim_ms = 0, now_ms, wait;
+	int claiming = 1, more_due = 0, claimed, timeout;
 	struct error error;
+	size_t room;
 
 	for (;;) {
 		now_ms = timefmt_now_ms();
@@ -312,17 +343,16 @@ run_loop(struct runner *runner)
 		}
 
 		/* --once claims again as soon as the previous calls ended. */
-		if (runner->once && callbacks_in_flight(runner->callbacks) == 0)
+		if (runner->once && callbacks_in_flight(runner->callbacks) == 0 &&
+		    runner->finished_count == 0)
 			next_claim_ms = now_ms;
-		if (claiming && now_ms >= next_claim_ms) {
-			started = claim_and_start(runner);
-			next_claim_ms = now_ms + runner->config.poll_interval_ms;
-			/* A full claim means more may be due: come back soon. */
-			if (started > 0 && callbacks_in_flight(
-			    runner->callbacks) + runner->finished_count >=
-			    (size_t)runner->config.max_in_flight)
-				next_claim_ms = now_ms + 10;
-			if (runner->once && started <= 0 &&
+		room = free_room(runner);
+		if (claiming && room > 0 && (more_due || now_ms >= next_claim_ms)) {
+			claimed = claim_and_start(runner, room);
+			more_due = claimed == (int)room;
+			if (!more_due)
+				next_claim_ms = next_claim_time(runner, now_ms);
+			if (runner->once && claimed <= 0 &&
 			    callbacks_in_flight(runner->callbacks) == 0)
 				claiming = 0;
 		}
@@ -333,10 +363,12 @@ run_loop(struct runner *runner)
 			return runner->finished_count == 0 ? 0 : 1;
 		}
 
-		timeout = callbacks_in_flight(runner->callbacks) > 0 ? 20 :
-		    (int)(next_claim_ms - now_ms);
-		if (timeout < 0)
-			timeout = 0;
+		/* Wake for the next claim, or every 20 ms while calls run. */
+		wait = more_due && free_room(runner) > 0 ? 0 :
+		    next_claim_ms - now_ms;
+		if (callbacks_in_flight(runner->callbacks) > 0 && wait > 20)
+			wait = 20;
+		timeout = wait < 0 ? 0 : (int)wait;
 		if (callbacks_poll(runner->callbacks, timeout, &error) < 0) {
 			log_message(LOG_ERR, "%s", error.message);
 			return 1;
@@ -344,9 +376,10 @@ run_loop(struct runner *runner)
 
 		collect_finished(runner);
 		if (runner->finished_count >= RECORD_BATCH ||
-		    callbacks_in_flight(runner->callbacks) == 0 ||
+		    (runner->finished_count > 0 &&
+		    (callbacks_in_flight(runner->callbacks) == 0 ||
 		    timefmt_now_ms() - runner->first_finished_ms >=
-		    RECORD_DELAY_MS)
+		    RECORD_DELAY_MS)))
 			record_finished(runner);
 		log_summary(runner);
 		if (!runner->once && claiming)

@@ -94,6 +94,13 @@ int run_claim(sqlite3 *db, const char *owner, int64_t now,
     struct error *error);
 
 /*
+ * Returns the earliest time after `now` at which a job becomes due, by
+ * its next_run_at or a pending retry, 0 when none will, or -1. Leases
+ * that expire are not counted, so a caller still polls now and then.
+ */
+int64_t run_next_due(sqlite3 *db, int64_t now, struct error *error);
+
+/*
  * Records the outcomes of `count` finished attempts in one transaction
  * and sets each run's result. Each gets a job_runs row and updates its
  * job's last_* columns. A failure from a network error, a timeout, 429

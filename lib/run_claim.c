@@ -137,23 +137,20 @@ pick_scheduled(const struct cron_schedule *schedule, const char *zone,
 	return latest;
 }
 
-/* Sets the lease on a claimed job, and next_run_at to the time fired. */
+/*
+ * Sets the lease on a claimed job, and next_run_at to the time fired,
+ * with `statement`, the UPDATE that run_claim() prepared once for all.
+ */
 static int
-take_lease(sqlite3 *db, const struct run *run, const char *owner,
-    int64_t expires_at, struct error *error)
+take_lease(sqlite3 *db, sqlite3_stmt *statement, const struct run *run,
+    const char *owner, int64_t expires_at, struct error *error)
 {
-	sqlite3_stmt *statement;
-
-	if (db_prepare(db, "UPDATE jobs SET next_run_at = ?, lease_owner = ?, "
-	    "lease_expires_at = ?, attempts = ? WHERE id = ?", &statement,
-	    error) < 0)
-		return -1;
 	sqlite3_bind_int64(statement, 1, run->scheduled_at);
 	sqlite3_bind_text(statement, 2, owner, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(statement, 3, expires_at);
 	sqlite3_bind_int(statement, 4, run->attempt - 1);
 	sqlite3_bind_int64(statement, 5, run->job_id);
-	return db_run(db, statement, error);
+	return run_step_reset(db, statement, error);
 }
 
 /*
@@ -187,8 +184,9 @@ read_due_row(sqlite3_stmt *row, struct run *run, struct error *error)
  * error.
  */
 static int
-claim_job(sqlite3 *db, struct run *run, const char *owner, int64_t now,
-    const struct run_policy *policy, struct error *error)
+claim_job(sqlite3 *db, sqlite3_stmt *lease, struct run *run,
+    const char *owner, int64_t now, const struct run_policy *policy,
+    struct error *error)
 {
 	struct cron_schedule schedule;
 	int64_t due = run->scheduled_at, next;
@@ -204,7 +202,7 @@ claim_job(sqlite3 *db, struct run *run, const char *owner, int64_t now,
 		next = cron_next_in_zone(&schedule, run->timezone, due);
 		if (next > now) {
 			run->attempt = made + 1;
-			return take_lease(db, run, owner,
+			return take_lease(db, lease, run, owner,
 			    now + policy->lease_seconds, error) < 0 ? -1 : 1;
 		}
 		ok = run_count_failed_time(db, run->job_id,
@@ -227,7 +225,7 @@ claim_job(sqlite3 *db, struct run *run, const char *owner, int64_t now,
 		return set_next(db, run->job_id, next, error) < 0 ? -1 : 0;
 	}
 
-	return take_lease(db, run, owner, now + policy->lease_seconds,
+	return take_lease(db, lease, run, owner, now + policy->lease_seconds,
 	    error) < 0 ? -1 : 1;
 }
 
@@ -277,6 +275,7 @@ run_claim(sqlite3 *db, const char *owner, int64_t now,
     const struct run_policy *policy, size_t limit, struct run **out,
     struct error *error)
 {
+	sqlite3_stmt *lease = NULL;
 	struct run *runs;
 	size_t count = 0, kept = 0, i;
 	int claimed;
@@ -288,10 +287,15 @@ run_claim(sqlite3 *db, const char *owner, int64_t now,
 		goto fail;
 	if (read_due(db, now, limit, runs, &count, error) < 0)
 		goto fail;
+	if (db_prepare(db, "UPDATE jobs SET next_run_at = ?, lease_owner = ?, "
+	    "lease_expires_at = ?, attempts = ? WHERE id = ?", &lease,
+	    error) < 0)
+		goto fail;
 
 	/* Claimed runs move to the front; the others are freed. */
 	for (i = 0; i < count; i++) {
-		claimed = claim_job(db, &runs[i], owner, now, policy, error);
+		claimed = claim_job(db, lease, &runs[i], owner, now, policy,
+		    error);
 		if (claimed < 0)
 			goto fail;
 		if (claimed == 0) {
@@ -304,6 +308,8 @@ run_claim(sqlite3 *db, const char *owner, int64_t now,
 		}
 		kept++;
 	}
+	sqlite3_finalize(lease);
+	lease = NULL;
 	if (db_commit(db, error) < 0)
 		goto fail;
 
@@ -311,7 +317,43 @@ run_claim(sqlite3 *db, const char *owner, int64_t now,
 	return (int)kept;
 
 fail:
+	sqlite3_finalize(lease);
 	db_rollback(db);
 	run_free_all(runs, count);
 	return -1;
+}
+
+/* Reads the integer result of `sql` with `now` bound, 0 for NULL. */
+static int
+select_time(sqlite3 *db, const char *sql, int64_t now, int64_t *value,
+    struct error *error)
+{
+	sqlite3_stmt *statement;
+	int rc;
+
+	if (db_prepare(db, sql, &statement, error) < 0)
+		return -1;
+	sqlite3_bind_int64(statement, 1, now);
+	rc = sqlite3_step(statement);
+	*value = rc == SQLITE_ROW ? sqlite3_column_int64(statement, 0) : 0;
+	sqlite3_finalize(statement);
+	if (rc != SQLITE_ROW)
+		return db_error(db, error, "cannot find the next due time");
+	return 0;
+}
+
+int64_t
+run_next_due(sqlite3 *db, int64_t now, struct error *error)
+{
+	int64_t next, retry;
+
+	/* Both queries take the first entry of an index (jobs_due, jobs_retry). */
+	if (select_time(db, "SELECT min(next_run_at) FROM jobs "
+	    "WHERE enabled = 1 AND next_run_at > ?", now, &next, error) < 0 ||
+	    select_time(db, "SELECT min(retry_at) FROM jobs "
+	    "WHERE retry_at > ?", now, &retry, error) < 0)
+		return -1;
+	if (retry != 0 && (next == 0 || retry < next))
+		next = retry;
+	return next;
 }
