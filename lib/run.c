@@ -1,8 +1,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db.h"
+#include "outbox.h"
 #include "run_internal.h"
 
 int
@@ -34,6 +36,42 @@ run_parse_stored(sqlite3 *db, int64_t id, const char *expression,
 	return run_disable_job(db, id, reason, error) < 0 ? -1 : 0;
 }
 
+/*
+ * Queues an alert about disabled job `id` to its scheduler's messages_url
+ * on Engine Yard. NOTE: a standalone scheduler has no such address, so
+ * its operator learns of the job from the runner's log and failing_jobs.
+ */
+static int
+tell_owner(sqlite3 *db, int64_t id, int failed, struct error *error)
+{
+	sqlite3_stmt *statement;
+	char *url = NULL, subject[256];
+	int64_t customer_id = 0;
+	int rc = 0;
+
+	if (db_prepare(db, "SELECT schedulers.messages_url, customer_id "
+	    "FROM jobs JOIN schedulers ON schedulers.id = jobs.scheduler_id "
+	    "WHERE jobs.id = ? AND schedulers.messages_url IS NOT NULL",
+	    &statement, error) < 0)
+		return -1;
+	sqlite3_bind_int64(statement, 1, id);
+	if (sqlite3_step(statement) == SQLITE_ROW) {
+		url = strdup((const char *)sqlite3_column_text(statement, 0));
+		customer_id = sqlite3_column_int64(statement, 1);
+	}
+	sqlite3_finalize(statement);
+
+	if (url != NULL) {
+		snprintf(subject, sizeof(subject), "Chronatog disabled job %lld "
+		    "because its callback failed %d scheduled times in a row",
+		    (long long)id, failed);
+		rc = outbox_add_message(db, url, "alert", subject, customer_id,
+		    time(NULL), error);
+		free(url);
+	}
+	return rc;
+}
+
 int
 run_count_failed_time(sqlite3 *db, int64_t id, int disable_after,
     struct error *error)
@@ -56,10 +94,12 @@ run_count_failed_time(sqlite3 *db, int64_t id, int disable_after,
 
 	if (failed < disable_after)
 		return 0;
-	/* NOTE: only the runner's log tells the owner; no message is sent. */
 	snprintf(reason, sizeof(reason), "disabled: %d scheduled times in a "
 	    "row failed; fix the callback, then enable the job", failed);
-	return run_disable_job(db, id, reason, error) < 0 ? -1 : 1;
+	if (run_disable_job(db, id, reason, error) < 0 ||
+	    tell_owner(db, id, failed, error) < 0)
+		return -1;
+	return 1;
 }
 
 int

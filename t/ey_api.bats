@@ -12,6 +12,7 @@ setup_file() {
 }
 
 teardown_file() {
+	stop_receivers
 	stop_chronatog
 }
 
@@ -361,4 +362,21 @@ queued_subjects() {
 	done
 	run sql "SELECT count(*) FROM outbox WHERE url = 'http://127.0.0.1:9/m100'"
 	[ "$output" = 0 ]
+}
+
+@test "disabled job raises an alert to EY" {
+	sign_up 101
+	activate_local 205
+	start_receiver 400
+	new_job "$RECEIVER/broken" '0 0 1 1 *'
+	config=$BATS_TEST_TMPDIR/strict.conf
+	printf 'db = %s\nallow_private_callbacks = yes\ndisable_after_failures = 1\n' \
+	    "$DB" > "$config"
+	"$runner" --config "$config" --once --at "$JOB_NEXT" 2> /dev/null
+	run sql "SELECT enabled FROM jobs WHERE id = $JOB_ID"
+	[ "$output" = 0 ]
+	alert=$(sql "SELECT body FROM outbox WHERE url LIKE '%/205/messages'
+	    AND body LIKE '%alert%'")
+	[ "$(jq -r .message.message_type <<< "$alert")" = alert ]
+	[[ "$(jq -r .message.subject <<< "$alert")" == *"disabled job $JOB_ID"* ]]
 }
