@@ -74,7 +74,7 @@ ipv6_forbidden(const struct in6_addr *address)
 		return "site-local";
 	if (b[0] == 0xff)
 		return "multicast";
-	/* The rest of ::/8 holds IPv4-compatible and reserved addresses. */
+	/* The rest of ::/8 contains IPv4-compatible and reserved addresses. */
 	if (b[0] == 0)
 		return "reserved";
 	return NULL;

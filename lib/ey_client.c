@@ -8,7 +8,7 @@
 #include "authhmac.h"
 #include "ey_client.h"
 
-/* Largest answer kept, in bytes; EY's answers are small JSON objects. */
+/* Maximum response size kept, in bytes; EY responds with small JSON. */
 #define RESPONSE_MAX (1024 * 1024)
 
 static size_t

@@ -234,7 +234,7 @@ fcgi_respond(int status, const char *content_type, const char *headers,
 	printf("Status: %d %s\r\n", status, reason_phrase(status));
 	if (content_type != NULL)
 		printf("Content-Type: %s\r\n", content_type);
-	/* libfcgi's printf knows no "z" length modifier. */
+	/* libfcgi's printf does not support the "z" length modifier. */
 	printf("Content-Length: %lu\r\n",
 	    (unsigned long)(body != NULL ? body_length : 0));
 	printf("Cache-Control: no-store\r\n");

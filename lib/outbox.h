@@ -1,5 +1,5 @@
 /*
- * The outbox: calls to Engine Yard that need no answer (messages,
+ * The outbox: calls to Engine Yard that need no response (messages,
  * invoices, changed vars). They are written in the same transaction as
  * the change they report, so none is lost or sent for a change that was
  * rolled back, and the runner sends them with retries.
@@ -57,7 +57,7 @@ int outbox_claim(sqlite3 *db, int64_t now, size_t limit,
 
 /*
  * Records the outcome of sending `item`: `status` is the HTTP status, or
- * 0 when no answer came, with `problem` saying why. A 2xx marks it sent;
+ * 0 when no response came, with `problem` saying why. A 2xx marks it sent;
  * a 4xx other than 408 and 429 marks it failed for good; anything else
  * schedules another attempt after a backoff of 30 s doubling up to an
  * hour. Returns 0 or -1.

@@ -121,8 +121,8 @@ webapp_parse_json_body(struct fcgi_request *request, json_object **body)
 	json_tokener_set_flags(tokener, JSON_TOKENER_STRICT |
 	    JSON_TOKENER_VALIDATE_UTF8);
 	/*
-	 * The length includes the final NUL, which tells json-c that the
-	 * input ends, so that a bare literal such as "null" completes.
+	 * The length includes the final NUL, which marks the end of the input
+	 * for json-c, so that a bare literal such as "null" completes.
 	 */
 	*body = json_tokener_parse_ex(tokener, request->body,
 	    (int)request->body_length + 1);

@@ -9,7 +9,7 @@
 #define SECRET_PREFIX "whsec_"
 #define SECRET_BYTES 24
 
-/* Longest secret key accepted, in bytes after Base64 decoding. */
+/* Maximum secret key length, in bytes after Base64 decoding. */
 #define KEY_MAX 64
 
 int
