@@ -240,9 +240,13 @@ admin_register_service(struct admin *admin, int argc, char **argv)
 	}
 	/* getopt() takes argv[0], here the URL, as the program name. */
 	optind = 0;
-	if (read_public_url(admin, argc - 1, argv + 1, &public_url) < 0 ||
-	    optind != argc - 1)
+	if (read_public_url(admin, argc - 1, argv + 1, &public_url) < 0)
 		return 2;
+	if (optind != argc - 1) {
+		fprintf(stderr, "chronatog-admin: usage: chronatog-admin "
+		    "register-service REGISTRATION_URL [--public-url URL]\n");
+		return 2;
+	}
 	if (admin_open_db(admin, &db) < 0)
 		return 1;
 
@@ -299,9 +303,13 @@ admin_update_service(struct admin *admin, int argc, char **argv)
 	int rc = 1;
 
 	optind = 0;
-	if (read_public_url(admin, argc, argv, &public_url) < 0 ||
-	    optind != argc)
+	if (read_public_url(admin, argc, argv, &public_url) < 0)
 		return 2;
+	if (optind != argc) {
+		fprintf(stderr, "chronatog-admin: usage: chronatog-admin "
+		    "update-service [--public-url URL]\n");
+		return 2;
+	}
 	if (admin_open_db(admin, &db) < 0)
 		return 1;
 	if (load_service(db, &url) == 0) {

@@ -87,18 +87,23 @@ ey_provision_read(json_object *body, struct ey_provision_input *input,
 	return (int)(json_object_array_length(messages) - before);
 }
 
-/* Finds the customer for account URL `url`: 1 found, 0 not, -1 error. */
+/*
+ * Finds the customer for the account with EY id `account_id` or URL
+ * `url`: 1 found, 0 not, -1 error.
+ */
 static int
-find_account(sqlite3 *db, const char *url, int64_t *customer_id,
-    struct error *error)
+find_account(sqlite3 *db, int64_t account_id, const char *url,
+    int64_t *customer_id, struct error *error)
 {
 	sqlite3_stmt *statement;
 	int rc;
 
-	if (db_prepare(db, "SELECT id FROM customers WHERE ey_url = ?",
-	    &statement, error) < 0)
+	if (db_prepare(db, "SELECT id FROM customers WHERE ey_url = ? "
+	    "OR ey_account_id = ? ORDER BY id LIMIT 1", &statement,
+	    error) < 0)
 		return -1;
 	sqlite3_bind_text(statement, 1, url, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(statement, 2, account_id);
 	rc = sqlite3_step(statement);
 	if (rc == SQLITE_ROW)
 		*customer_id = sqlite3_column_int64(statement, 0);
@@ -115,7 +120,7 @@ ey_account_create(sqlite3 *db, const struct ey_account_input *input,
 	sqlite3_stmt *statement;
 	int found;
 
-	found = find_account(db, input->url, customer_id, error);
+	found = find_account(db, input->id, input->url, customer_id, error);
 	if (found != 0)
 		return found < 0 ? -1 : 0;
 

@@ -50,7 +50,8 @@ int ey_provision_read(json_object *body, struct ey_provision_input *input,
 /*
  * Creates the customer for a service account, inside the caller's
  * transaction, and stores its id. When a customer for the same account
- * URL exists (EY sent the request again), stores that one's id instead.
+ * id or URL exists (EY sent the request again), stores that one's id
+ * instead.
  */
 int ey_account_create(sqlite3 *db, const struct ey_account_input *input,
     int64_t now, int64_t *customer_id, struct error *error);

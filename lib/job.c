@@ -51,10 +51,14 @@ read_string(json_object *body, const char *name, int required,
 	json_object *value;
 	const char *text;
 
-	if (!json_object_object_get_ex(body, name, &value) ||
-	    json_object_is_type(value, json_type_null)) {
+	if (!json_object_object_get_ex(body, name, &value)) {
 		if (required)
 			error_add(messages, "%s is required", name);
+		return NULL;
+	}
+	if (json_object_is_type(value, json_type_null)) {
+		error_add(messages, "%s must not be null; leave it out "
+		    "instead", name);
 		return NULL;
 	}
 	if (!json_object_is_type(value, json_type_string)) {
@@ -83,8 +87,7 @@ read_boolean(json_object *body, const char *name, json_object *messages)
 {
 	json_object *value;
 
-	if (!json_object_object_get_ex(body, name, &value) ||
-	    json_object_is_type(value, json_type_null))
+	if (!json_object_object_get_ex(body, name, &value))
 		return -1;
 	if (!json_object_is_type(value, json_type_boolean)) {
 		error_add(messages, "%s must be true or false", name);

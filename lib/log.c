@@ -39,12 +39,17 @@ level_name(int level)
 void
 log_message(int level, const char *format, ...)
 {
-	char line[2048], now[TIMEFMT_RFC3339_SIZE];
+	char line[2048], now[TIMEFMT_RFC3339_SIZE], *p;
 	va_list args;
 
 	va_start(args, format);
 	vsnprintf(line, sizeof(line), format, args);
 	va_end(args);
+
+	/* Values from requests must not start lines of their own. */
+	for (p = line; *p != '\0'; p++)
+		if ((unsigned char)*p < ' ' || *p == 0x7f)
+			*p = '?';
 
 	if (log_syslog) {
 		syslog(level, "%s", line);

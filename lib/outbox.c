@@ -161,11 +161,14 @@ outbox_finish(sqlite3 *db, const struct outbox_item *item, long status,
 	if (delay > OUTBOX_RETRY_MAX)
 		delay = OUTBOX_RETRY_MAX;
 
+	/* Vars carry a scheduler's password, kept only until done with. */
 	if (db_prepare(db, "UPDATE outbox SET attempts = attempts + 1, "
 	    "sent_at = CASE WHEN ?1 THEN ?3 END, "
 	    "failed_at = CASE WHEN ?2 THEN ?3 END, "
-	    "next_attempt_at = ?3 + ?4, last_error = ?5 WHERE id = ?6",
-	    &statement, error) < 0)
+	    "next_attempt_at = ?3 + ?4, last_error = ?5, "
+	    "body = CASE WHEN kind = 'vars' AND (?1 OR ?2) "
+	    "THEN '{\"vars\": \"removed once done\"}' ELSE body END "
+	    "WHERE id = ?6", &statement, error) < 0)
 		return -1;
 	sqlite3_bind_int(statement, 1, sent);
 	sqlite3_bind_int(statement, 2, rejected);

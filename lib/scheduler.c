@@ -88,12 +88,15 @@ scheduler_reset_credentials(sqlite3 *db, int64_t id,
 		return -1;
 	if (db_prepare(db, "UPDATE schedulers SET auth_username = ?, "
 	    "auth_password_sha256 = ? WHERE id = ? AND decommissioned_at IS "
-	    "NULL RETURNING webhook_secret", &statement, error) < 0)
+	    "NULL AND auth_username != ? RETURNING webhook_secret", &statement,
+	    error) < 0)
 		return -1;
 	sqlite3_bind_text(statement, 1, credentials->username, -1,
 	    SQLITE_STATIC);
 	sqlite3_bind_text(statement, 2, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(statement, 3, id);
+	sqlite3_bind_text(statement, 4, SCHEDULER_SYSTEM_USERNAME, -1,
+	    SQLITE_STATIC);
 	rc = sqlite3_step(statement);
 	if (rc == SQLITE_ROW) {
 		secret = sqlite3_column_text(statement, 0);

@@ -18,6 +18,12 @@
 #define SCHEDULER_USERNAME_SIZE 16
 #define SCHEDULER_PASSWORD_SIZE 28
 
+/*
+ * The username of the scheduler that owns Chronatog's own jobs, which
+ * migration 3 creates with a password hash that matches no password.
+ */
+#define SCHEDULER_SYSTEM_USERNAME "chronatog-system"
+
 /* Longest customer or scheduler name, in bytes. */
 #define SCHEDULER_NAME_MAX 200
 
@@ -48,7 +54,8 @@ int scheduler_create(sqlite3 *db, int64_t customer_id, const char *name,
  * Gives scheduler `id` a new username and password, which it writes to
  * `*credentials` with the unchanged webhook secret; the old ones stop
  * working at once. Runs inside the caller's transaction. Returns 1 when
- * done, 0 when there is no such scheduler in service, -1 on error.
+ * done, 0 when there is no such scheduler in service (the system
+ * scheduler counts as none), -1 on error.
  */
 int scheduler_reset_credentials(sqlite3 *db, int64_t id,
     struct scheduler_credentials *credentials, struct error *error);

@@ -326,6 +326,7 @@ ROWS
 @test "invalid patch answers 400 and changes nothing" {
 	new_job http://example.local/a '@hourly'
 	for body in '{"schedule": "bad"}' '{"enabled": 1}' '{"color": "red"}' \
+	    '{"schedule": null}' '{"callback_url": null}' '{"enabled": null}' \
 	    '{"callback_url": "gopher://x/"}' '[]' '{"timezone": "Nowhere"}'; do
 		api PATCH "/chronatogapi/1/jobs/$JOB_ID" "$body"
 		echo "$body -> $STATUS"

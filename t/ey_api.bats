@@ -380,3 +380,29 @@ queued_subjects() {
 	[ "$(jq -r .message.message_type <<< "$alert")" = alert ]
 	[[ "$(jq -r .message.subject <<< "$alert")" == *"disabled job $JOB_ID"* ]]
 }
+
+@test "repeated sign-up by account id returns the same customer" {
+	sign_up 102
+	first=$CUSTOMER_ID
+	body=$(account_body 102 | sed 's|service_accounts/102"|service_accounts/102-moved"|')
+	ey_call POST /eyintegration/api/1/customers "$body"
+	[ "$STATUS" = 201 ]
+	url=$(jq -r .service_account.url "$BODY_FILE")
+	[ "${url##*/}" = "$first" ]
+}
+
+@test "system scheduler credentials cannot be reset" {
+	run "$admin" reset-auth 1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no scheduler 1 in service"* ]]
+}
+
+@test "newlines in names do not forge log lines" {
+	sign_up 103
+	ey_call POST "/eyintegration/api/1/customers/$CUSTOMER_ID/schedulers" \
+	    '{"url": "http://127.0.0.1:9/p/206", "messages_url": "http://127.0.0.1:9/p/206/m",
+	    "app": {"name": "a\nFORGED LINE"}, "environment": {"name": "e"}}'
+	[ "$STATUS" = 201 ]
+	run grep -c '^FORGED LINE' "$DATA/lighttpd-error.log"
+	[ "$output" = 0 ]
+}

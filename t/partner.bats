@@ -154,3 +154,11 @@ remember() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"no service is registered"* ]]
 }
+
+@test "sent vars keep no password" {
+	run sql "SELECT count(*) FROM outbox WHERE kind = 'vars'
+	    AND body LIKE '%auth_password%'"
+	[ "$output" = 0 ]
+	run sql "SELECT count(*) FROM outbox WHERE kind = 'vars'"
+	[ "$output" = 1 ]
+}

@@ -10,6 +10,7 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -160,6 +161,13 @@ main(int argc, char **argv)
 	int listener, fd, i, one = 1;
 	FILE *file;
 
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		printf("usage: receiver (--port N | --port-file FILE) --log FILE "
+		    "[--status CODE] [--delay-ms N] [--header 'Name: value']\n"
+		    "Listens on 127.0.0.1 and appends each request to the log "
+		    "as a JSON line.\n");
+		return 0;
+	}
 	for (i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--port-file") == 0)
 			port_file = argv[i + 1];
@@ -197,6 +205,13 @@ main(int argc, char **argv)
 		perror("receiver: listen");
 		return 1;
 	}
+
+	if ((file = fopen(log_path, "a")) == NULL) {
+		fprintf(stderr, "receiver: cannot open log %s: %s\n", log_path,
+		    strerror(errno));
+		return 1;
+	}
+	fclose(file);
 
 	signal(SIGCHLD, SIG_IGN);
 	if (port_file != NULL) {
