@@ -114,6 +114,11 @@ install: all
 		ln -sf ../lib/chronatog/bin/$$program \
 		    $(DESTDIR)$(PREFIX)/bin/$$program; \
 	done
+	for page in $(wildcard man/*.[1-8]); do \
+		section=$${page##*.}; \
+		install -d $(DESTDIR)$(PREFIX)/share/man/man$$section; \
+		install -m 644 $$page $(DESTDIR)$(PREFIX)/share/man/man$$section; \
+	done
 
 clean:
 	rm -rf build
