@@ -106,11 +106,11 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/chronatog/bin \
 	    $(DESTDIR)$(PREFIX)/lib/chronatog/cgi-bin \
 	    $(DESTDIR)$(PREFIX)/lib/chronatog/lib $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(CLI_BIN) $(RUNNER) \
+	install -m 755 $(CLI_BIN) $(RUNNER) $(SANDBOX) \
 	    $(DESTDIR)$(PREFIX)/lib/chronatog/bin
 	install -m 755 $(CGI_BIN) $(DESTDIR)$(PREFIX)/lib/chronatog/cgi-bin
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/chronatog/lib
-	for program in $(notdir $(CLI_BIN) $(RUNNER)); do \
+	for program in $(notdir $(CLI_BIN) $(RUNNER) $(SANDBOX)); do \
 		ln -sf ../lib/chronatog/bin/$$program \
 		    $(DESTDIR)$(PREFIX)/bin/$$program; \
 	done
