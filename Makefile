@@ -119,6 +119,10 @@ install: all
 		install -d $(DESTDIR)$(PREFIX)/share/man/man$$section; \
 		install -m 644 $$page $(DESTDIR)$(PREFIX)/share/man/man$$section; \
 	done
+	for program in $(notdir $(CGI_BIN)); do \
+		ln -sf chronatog-fastcgi.8 \
+		    $(DESTDIR)$(PREFIX)/share/man/man8/$$program.8; \
+	done
 
 clean:
 	rm -rf build

@@ -34,31 +34,13 @@ struct call {
 
 enum target { ACCOUNTS, ACCOUNT, SCHEDULERS, SCHEDULER, UNKNOWN };
 
-/* Reads a positive decimal id at `*p` and moves past it. */
-static int
-read_id(const char **p, int64_t *id)
-{
-	long long value;
-	char *end;
-
-	if (**p < '1' || **p > '9')
-		return -1;
-	errno = 0;
-	value = strtoll(*p, &end, 10);
-	if (errno != 0)
-		return -1;
-	*id = value;
-	*p = end;
-	return 0;
-}
-
 /* Parses the path after API_PATH: "", "/<id>", "/<id>/schedulers[/<sid>]". */
 static enum target
 parse_target(const char *rest, struct call *call)
 {
 	if (*rest == '\0' || strcmp(rest, "/") == 0)
 		return ACCOUNTS;
-	if (*rest++ != '/' || read_id(&rest, &call->customer_id) < 0)
+	if (*rest++ != '/' || fcgi_path_id(&rest, &call->customer_id) < 0)
 		return UNKNOWN;
 	if (*rest == '\0' || strcmp(rest, "/") == 0)
 		return ACCOUNT;
@@ -67,7 +49,7 @@ parse_target(const char *rest, struct call *call)
 	rest += 11;
 	if (*rest == '\0' || strcmp(rest, "/") == 0)
 		return SCHEDULERS;
-	if (*rest++ != '/' || read_id(&rest, &call->scheduler_id) < 0)
+	if (*rest++ != '/' || fcgi_path_id(&rest, &call->scheduler_id) < 0)
 		return UNKNOWN;
 	if (*rest == '\0' || strcmp(rest, "/") == 0)
 		return SCHEDULER;

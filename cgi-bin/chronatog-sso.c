@@ -67,24 +67,6 @@ struct call {
 	struct session session;	/* valid once authenticate() succeeded */
 };
 
-/* Reads a positive decimal id at `*p` and moves past it. */
-static int
-read_id(const char **p, int64_t *id)
-{
-	long long value;
-	char *end;
-
-	if (**p < '1' || **p > '9')
-		return -1;
-	errno = 0;
-	value = strtoll(*p, &end, 10);
-	if (errno != 0)
-		return -1;
-	*id = value;
-	*p = end;
-	return 0;
-}
-
 /* Returns whether `rest` is `word` with an optional final slash. */
 static int
 is_word(const char *rest, const char *word)
@@ -114,7 +96,7 @@ parse_target(const char *rest, struct call *call)
 	if (strncmp(rest, "/customers/", 11) != 0)
 		return UNKNOWN;
 	rest += 11;
-	if (read_id(&rest, &call->customer_id) < 0)
+	if (fcgi_path_id(&rest, &call->customer_id) < 0)
 		return UNKNOWN;
 	if (is_word(rest, ""))
 		return CUSTOMER;
@@ -123,14 +105,14 @@ parse_target(const char *rest, struct call *call)
 	if (strncmp(rest, "/schedulers/", 12) != 0)
 		return UNKNOWN;
 	rest += 12;
-	if (read_id(&rest, &call->scheduler_id) < 0)
+	if (fcgi_path_id(&rest, &call->scheduler_id) < 0)
 		return UNKNOWN;
 	if (is_word(rest, ""))
 		return SCHEDULER;
 	if (strncmp(rest, "/jobs/", 6) != 0)
 		return UNKNOWN;
 	rest += 6;
-	if (read_id(&rest, &call->job_id) < 0)
+	if (fcgi_path_id(&rest, &call->job_id) < 0)
 		return UNKNOWN;
 	if (is_word(rest, "/pause"))
 		return JOB_PAUSE;

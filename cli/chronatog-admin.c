@@ -362,7 +362,8 @@ run_run_job(struct admin *admin, int argc, char **argv)
 static const struct command commands[] = {
 	{ "migrate", "migrate",
 	    "Creates the database if needed and applies pending schema\n"
-	    "migrations from sql/, each in its own transaction.\n",
+	    "migrations (the files of sql/, compiled into the programs), each\n"
+	    "in its own transaction.\n",
 	    run_migrate },
 	{ "create-scheduler", "create-scheduler --name NAME [--public-url URL]",
 	    "Creates a customer and a scheduler for standalone use and prints\n"

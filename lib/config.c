@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "callback_url.h"
 #include "config.h"
 
 enum value_kind { STRING, BOOLEAN, NUMBER };
@@ -63,12 +64,46 @@ set_defaults(struct config *config)
 	config->keep_runs_days = 30;
 }
 
+/*
+ * Stores a string setting. db must not be empty; public_url must be an
+ * http(s) URL and loses any trailing "/", so that URLs built from it
+ * have one slash; an empty public_url means "derive it from requests".
+ */
+static int
+set_string(struct config *config, const struct key *k, const char *value,
+    struct error *error)
+{
+	char **string = (char **)((char *)config + k->offset), *copy;
+	size_t length;
+
+	if (strcmp(k->name, "db") == 0 && *value == '\0')
+		return error_set(error, "setting 'db' must name the database "
+		    "file");
+	if (strcmp(k->name, "public_url") == 0 && *value != '\0' &&
+	    public_url_check(value, error) < 0)
+		return -1;
+
+	if ((copy = strdup(value)) == NULL)
+		return error_set(error, "out of memory");
+	length = strlen(copy);
+	while (strcmp(k->name, "public_url") == 0 && length > 0 &&
+	    copy[length - 1] == '/')
+		copy[--length] = '\0';
+	free(*string);
+	*string = NULL;
+	if (*copy == '\0')
+		free(copy);
+	else
+		*string = copy;
+	return 0;
+}
+
 int
 config_set(struct config *config, const char *key, const char *value,
     struct error *error)
 {
 	const struct key *k;
-	char *end, *copy, **string;
+	char *end;
 	long number;
 	size_t i;
 
@@ -81,12 +116,7 @@ config_set(struct config *config, const char *key, const char *value,
 
 	switch (k->kind) {
 	case STRING:
-		if ((copy = strdup(value)) == NULL)
-			return error_set(error, "out of memory");
-		string = (char **)((char *)config + k->offset);
-		free(*string);
-		*string = *value != '\0' ? copy : (free(copy), NULL);
-		return 0;
+		return set_string(config, k, value, error);
 
 	case BOOLEAN:
 		if (strcmp(value, "yes") == 0 || strcmp(value, "true") == 0 ||
@@ -140,6 +170,9 @@ read_file(FILE *file, const char *path, struct config *config,
 
 	while (fgets(line, sizeof(line), file) != NULL) {
 		number++;
+		if (strchr(line, '\n') == NULL && !feof(file))
+			return error_set(error, "%s:%d: line is longer than %zu "
+			    "bytes", path, number, sizeof(line) - 1);
 		text = trim(line);
 		if (*text == '\0' || *text == '#')
 			continue;

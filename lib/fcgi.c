@@ -143,6 +143,23 @@ fcgi_request_free(struct fcgi_request *request)
 	memset(request, 0, sizeof(*request));
 }
 
+int
+fcgi_path_id(const char **p, int64_t *id)
+{
+	long long value;
+	char *end;
+
+	if (**p < '1' || **p > '9')
+		return -1;
+	errno = 0;
+	value = strtoll(*p, &end, 10);
+	if (errno != 0)
+		return -1;
+	*id = value;
+	*p = end;
+	return 0;
+}
+
 /* Percent-decodes `length` bytes of `text`, reading "+" as a space. */
 static char *
 form_decode(const char *text, size_t length)

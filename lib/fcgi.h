@@ -7,6 +7,7 @@
 #define CHRONATOG_FCGI_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <json-c/json.h>
 
@@ -46,6 +47,13 @@ int fcgi_read_request(struct fcgi_request *request, const char *public_url,
     int *status, struct error *error);
 
 void fcgi_request_free(struct fcgi_request *request);
+
+/*
+ * Reads a path segment's positive decimal id (no sign, no leading zero)
+ * at `*p` into `*id` and moves `*p` past it. Returns 0, or -1 when there
+ * is none or it overflows.
+ */
+int fcgi_path_id(const char **p, int64_t *id);
 
 /*
  * Finds parameter `name` in the request's query string and stores its

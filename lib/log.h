@@ -1,7 +1,8 @@
 /*
  * Logging: one line per event on standard error, or to syslog after
  * log_open() with use_syslog set. Lines read
- * "2026-12-04T15:00:00Z error runner: job 42: connection refused".
+ * "2026-12-04T15:00:00Z error chronatog-runner: job 42: connection
+ * refused".
  */
 #ifndef CHRONATOG_LOG_H
 #define CHRONATOG_LOG_H
