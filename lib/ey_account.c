@@ -178,6 +178,32 @@ customer_exists(sqlite3 *db, int64_t customer_id, struct error *error)
 	return rc == SQLITE_ROW;
 }
 
+/*
+ * Finds the scheduler in service that customer `customer_id` has for
+ * the provisioned service at `url`: 1 found, 0 not, -1 error.
+ */
+static int
+find_provisioned(sqlite3 *db, int64_t customer_id, const char *url,
+    int64_t *scheduler_id, struct error *error)
+{
+	sqlite3_stmt *statement;
+	int rc;
+
+	if (db_prepare(db, "SELECT id FROM schedulers WHERE customer_id = ? "
+	    "AND ey_url = ? AND decommissioned_at IS NULL ORDER BY id "
+	    "LIMIT 1", &statement, error) < 0)
+		return -1;
+	sqlite3_bind_int64(statement, 1, customer_id);
+	sqlite3_bind_text(statement, 2, url, -1, SQLITE_STATIC);
+	rc = sqlite3_step(statement);
+	if (rc == SQLITE_ROW)
+		*scheduler_id = sqlite3_column_int64(statement, 0);
+	sqlite3_finalize(statement);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(db, error, "cannot look up the scheduler");
+	return rc == SQLITE_ROW;
+}
+
 int
 ey_provision(sqlite3 *db, int64_t customer_id,
     const struct ey_provision_input *input, int64_t now,
@@ -191,6 +217,19 @@ ey_provision(sqlite3 *db, int64_t customer_id,
 	found = customer_exists(db, customer_id, error);
 	if (found <= 0)
 		return found;
+
+	/*
+	 * EY sent this activation before and may not have received the
+	 * answer, so the scheduler it made is kept with new credentials:
+	 * the first password, shown once, cannot be shown again.
+	 */
+	found = find_provisioned(db, customer_id, input->url, scheduler_id,
+	    error);
+	if (found < 0)
+		return -1;
+	if (found > 0)
+		return scheduler_reset_credentials(db, *scheduler_id,
+		    credentials, error) < 0 ? -1 : 1;
 
 	snprintf(name, sizeof(name), "%s/%s", input->app_name,
 	    input->environment_name);

@@ -67,7 +67,9 @@ int ey_account_cancel(sqlite3 *db, int64_t customer_id, int64_t now,
 
 /*
  * Creates a scheduler for customer `customer_id` with fresh credentials,
- * inside the caller's transaction. Returns 1 with its id and credentials
+ * inside the caller's transaction. When the customer already has one in
+ * service for the same provisioned service URL (EY sent the request
+ * again), that scheduler gets new credentials instead. Returns 1 with its id and credentials
  * stored, 0 when there is no such customer, -1 on error.
  */
 int ey_provision(sqlite3 *db, int64_t customer_id,

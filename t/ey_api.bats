@@ -406,3 +406,22 @@ queued_subjects() {
 	run grep -c '^FORGED LINE' "$DATA/lighttpd-error.log"
 	[ "$output" = 0 ]
 }
+
+@test "repeated activation keeps one scheduler" {
+	sign_up 104
+	ey_call POST "/eyintegration/api/1/customers/$CUSTOMER_ID/schedulers" \
+	    "$(provision_body 120)"
+	first=$(jq -r .provisioned_service.url "$BODY_FILE")
+	old_password=$(jq -r .provisioned_service.vars.auth_password "$BODY_FILE")
+	ey_call POST "/eyintegration/api/1/customers/$CUSTOMER_ID/schedulers" \
+	    "$(provision_body 120)"
+	[ "$STATUS" = 201 ]
+	[ "$(jq -r .provisioned_service.url "$BODY_FILE")" = "$first" ]
+	USERNAME=$(jq -r .provisioned_service.vars.auth_username "$BODY_FILE")
+	PASSWORD=$(jq -r .provisioned_service.vars.auth_password "$BODY_FILE")
+	[ "$PASSWORD" != "$old_password" ]
+	api GET /chronatogapi/1/jobs
+	[ "$STATUS" = 200 ]
+	run sql "SELECT count(*) FROM schedulers WHERE customer_id = $CUSTOMER_ID"
+	[ "$output" = 1 ]
+}
