@@ -33,6 +33,7 @@
 #include "job.h"
 #include "log.h"
 #include "session.h"
+#include "spent_token.h"
 #include "sso.h"
 #include "sso_page.h"
 #include "utf8.h"
@@ -358,6 +359,28 @@ open_session(const struct call *call, const struct sso_login *login,
 }
 
 /*
+ * Records the signature of the request's SSO link as spent. Returns 1
+ * when it was not spent before, 0 when it was, -1 on error.
+ */
+static int
+spend_link(const struct call *call, struct error *error)
+{
+	char *signature = NULL;
+	int64_t now = time(NULL);
+	int rc;
+
+	rc = fcgi_query_parameter(call->request, "signature", &signature);
+	if (rc <= 0) {
+		free(signature);
+		return rc < 0 ? error_set(error, "out of memory") : 0;
+	}
+	rc = spent_token_add(call->db, "link", signature,
+	    now + 2 * SSO_MAX_AGE, now, error);
+	free(signature);
+	return rc;
+}
+
+/*
  * Signs in with the signed query of a GET: verifies it against the URL
  * as EY signed it, sets the session cookie and redirects to the page
  * without the query.
@@ -379,10 +402,6 @@ sign_in(const struct call *call)
 		respond_internal_error(&error);
 		return;
 	}
-	/*
-	 * NOTE: a link works any number of times within SSO_MAX_AGE, because
-	 * no record of used signatures is kept.
-	 */
 	rc = sso_verify(url, ey_credentials_lookup, call->db, time(NULL),
 	    SSO_MAX_AGE, &login, &error);
 	free(url);
@@ -393,6 +412,18 @@ sign_in(const struct call *call)
 	if (rc > 0) {
 		reject_sign_in(call, error.message);
 		return;
+	}
+
+	/* A link works once: its signature is spent until it would expire. */
+	rc = spend_link(call, &error);
+	if (rc < 0) {
+		respond_internal_error(&error);
+		goto cleanup;
+	}
+	if (rc == 0) {
+		reject_sign_in(call, "this link was used already; open "
+		    "Chronatog again from Engine Yard");
+		goto cleanup;
 	}
 
 	if (login.access_level == NULL ||
@@ -483,6 +514,17 @@ authenticate(struct call *call)
 	}
 	if (rc > 0) {
 		respond_not_signed_in(call, error.message);
+		return -1;
+	}
+
+	rc = spent_token_find(call->db, call->cookie, &error);
+	if (rc != 0) {
+		session_free(&call->session);
+		memset(&call->session, 0, sizeof(call->session));
+		if (rc < 0)
+			respond_internal_error(&error);
+		else
+			respond_not_signed_in(call, "this session has ended");
 		return -1;
 	}
 	return 0;
@@ -702,11 +744,8 @@ run_job_now(const struct call *call)
 }
 
 /*
- * Ends the session and sends the browser back to EY.
- *
- * NOTE: only the browser's cookie is deleted. A copy of its value stays
- * valid until it expires, because the server keeps no list of sessions.
- * Changing settings.session_secret ends every session at once.
+ * Ends the session and sends the browser back to EY. The cookie's value
+ * is recorded as spent, so that a copy of it stops working too.
  */
 static void
 log_out(struct call *call)
@@ -719,9 +758,12 @@ log_out(struct call *call)
 	if (session_cookie_find(call->request->cookie, &call->cookie) > 0)
 		rc = session_decode(call->cookie, call->secret, time(NULL),
 		    &session, &error);
-	/* The cookie is deleted either way, so a failed check is only logged. */
+	/* The cookie is deleted either way, so a failure is only logged. */
 	if (rc < 0)
 		log_message(LOG_ERR, "%s", error.message);
+	if (rc == 0 && spent_token_add(call->db, "session", call->cookie,
+	    session.expires_at, time(NULL), &error) < 0)
+		log_message(LOG_ERR, "cannot end session: %s", error.message);
 
 	if (session_cookie_header("", 0, is_https(call), &header) < 0) {
 		error_set(&error, "out of memory");

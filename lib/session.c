@@ -93,6 +93,7 @@ session_encode(const struct session *session, const char *secret,
 	char *encoded = NULL;
 	char mac_text[BASE64_ENCODED_SIZE(CRYPTO_SHA256_SIZE)];
 	uint8_t mac[CRYPTO_SHA256_SIZE];
+	char nonce[17];
 	int result = -1;
 
 	*value = NULL;
@@ -113,6 +114,11 @@ session_encode(const struct session *session, const char *secret,
 	    json_object_new_string(session->ey_return_to_url));
 	json_object_object_add(payload, "expires_at",
 	    json_object_new_int64(session->expires_at));
+	/* Two sign-ins in the same second still get distinct sessions. */
+	if (crypto_random_hex(nonce, sizeof(nonce) - 1, error) < 0)
+		goto cleanup;
+	json_object_object_add(payload, "nonce",
+	    json_object_new_string(nonce));
 
 	json = json_object_to_json_string_length(payload,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,

@@ -64,12 +64,12 @@ setup() {
 @test "migrate creates and is idempotent" {
 	run "$admin" --db "$DB" migrate
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"4 migrations applied"* ]]
+	[[ "$output" == *"5 migrations applied"* ]]
 	run "$admin" --db "$DB" migrate
 	[[ "$output" == *"0 migrations applied"* ]]
 	run sqlite3 "$DB" 'PRAGMA journal_mode; PRAGMA user_version'
 	[ "${lines[0]}" = wal ]
-	[ "${lines[1]}" = 4 ]
+	[ "${lines[1]}" = 5 ]
 }
 
 @test "migrate upgrades a version 1 database" {
@@ -78,7 +78,7 @@ setup() {
 	    created_at) VALUES ('old', 1)"
 	run "$admin" --db "$DB" migrate
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"schema version 4 (3 migrations applied)"* ]]
+	[[ "$output" == *"schema version 5 (4 migrations applied)"* ]]
 	run sqlite3 "$DB" "SELECT name, ey_url IS NULL FROM customers
 	    WHERE name = 'old'"
 	[ "$output" = "old|1" ]
@@ -90,7 +90,7 @@ setup() {
 	run env -i CHRONATOG_DB="$DB" REQUEST_METHOD=GET \
 	    REQUEST_URI=/chronatogapi/1/jobs "$build/cgi-bin/chronatog-jobs"
 	[[ "$output" == *"Status: 503"* ]]
-	[[ "$output" == *"schema version 1 but this build expects 4"* ]]
+	[[ "$output" == *"schema version 1 but this build expects 5"* ]]
 }
 
 @test "create-scheduler needs a name" {
