@@ -1,13 +1,14 @@
 /*
- * Sessions of the single sign-on (SSO) pages, kept in a signed cookie
- * so that the server stores nothing per session. The cookie value is
+ * Sessions of the single sign-on (SSO) pages, kept in a signed cookie;
+ * the server stores only the sessions that ended (see spent_token.h).
+ * The cookie value is
  *
  *	Base64(payload) "." Base64(HMAC-SHA256(secret, "session\n" +
  *	    Base64(payload)))
  *
  * where payload is a JSON object with customer_id, scheduler_id,
- * access_level, ey_user_id, ey_user_name, ey_return_to_url and
- * expires_at, and secret is settings.session_secret. Forms carry a
+ * access_level, ey_user_id, ey_user_name, ey_return_to_url, expires_at
+ * and a random nonce, and secret is settings.session_secret. Forms carry a
  * cross-site request forgery (CSRF) token, the hex
  * HMAC-SHA256(secret, "csrf\n" + Base64(payload)). The two prefixes keep
  * the token, which pages show, from ever equalling the cookie's MAC.
