@@ -178,12 +178,21 @@ done:
 	json_object_put(body);
 }
 
+/* Responds 200 with {}, what EY expects after a removal. */
+static void
+respond_empty(void)
+{
+	json_object *empty = json_object_new_object();
+
+	fcgi_respond_json(200, empty, NULL);
+	json_object_put(empty);
+}
+
 static void
 cancel_account(const struct call *call)
 {
 	struct billing_result bill;
 	struct error error;
-	json_object *empty;
 	int found;
 
 	if (db_begin(call->db, &error) < 0)
@@ -204,12 +213,10 @@ cancel_account(const struct call *call)
 	log_message(LOG_INFO, "customer %lld cancelled; final invoice %lld "
 	    "cents", (long long)call->customer_id,
 	    (long long)bill.total_amount_cents);
-	empty = json_object_new_object();
-	fcgi_respond_json(200, empty, NULL);
-	json_object_put(empty);
+	respond_empty();
 }
 
-/* Builds the provisioned service answer for a new scheduler. */
+/* Builds the provisioned service response for a new scheduler. */
 static json_object *
 provision_answer(const struct call *call, int64_t scheduler_id,
     const struct scheduler_credentials *credentials, char *url,
@@ -300,7 +307,6 @@ static void
 delete_scheduler(const struct call *call)
 {
 	struct error error;
-	json_object *empty;
 	int found;
 
 	if (db_begin(call->db, &error) < 0)
@@ -321,9 +327,7 @@ delete_scheduler(const struct call *call)
 	}
 	log_message(LOG_INFO, "customer %lld deactivated scheduler %lld",
 	    (long long)call->customer_id, (long long)call->scheduler_id);
-	empty = json_object_new_object();
-	fcgi_respond_json(200, empty, NULL);
-	json_object_put(empty);
+	respond_empty();
 }
 
 static void
