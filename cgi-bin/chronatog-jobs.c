@@ -207,7 +207,7 @@ update_job(const struct call *call)
 	json_object_put(body);
 }
 
-/* Answers with the job, deleting it first when `delete` is set. */
+/* Responds with the job, deleting it first when `delete` is set. */
 static void
 show_job(const struct call *call, int delete)
 {
@@ -277,7 +277,7 @@ run_job_now(const struct call *call)
 
 /*
  * Reads the optional whole-number query parameter `name` into `*value`
- * when it lies in [min, max]. Answers 400 and returns -1 otherwise.
+ * when it lies in [min, max]. Responds 400 and returns -1 otherwise.
  */
 static int
 query_number(const struct call *call, const char *name, long long min,

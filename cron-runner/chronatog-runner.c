@@ -33,7 +33,7 @@
 
 /*
  * Finished calls are recorded once this many wait, or once the oldest
- * has waited this long: short, because a finished call holds its room
+ * has waited this long: short, because a finished call takes up room
  * under max_in_flight until recorded.
  */
 #define RECORD_BATCH 256

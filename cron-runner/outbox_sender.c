@@ -32,7 +32,7 @@ send_one(sqlite3 *db, const char *auth_id, const char *auth_key,
 	    &response, &problem) == 0) {
 		status = response.status;
 		if (status < 200 || status > 299)
-			ey_response_error(&response, "Engine Yard answered",
+			ey_response_error(&response, "Engine Yard responded",
 			    &problem);
 		ey_response_free(&response);
 	}

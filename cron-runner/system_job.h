@@ -1,7 +1,7 @@
 /*
  * Chronatog's own scheduled work. A job whose callback_url starts with
  * "chronatog:" names an action that the runner performs itself instead
- * of an HTTP call; its runs are recorded like any other.
+ * of an HTTP call. Its runs are recorded like any other.
  *
  *   chronatog:bill   bills every customer (see billing_bill_all())
  */

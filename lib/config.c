@@ -65,9 +65,9 @@ set_defaults(struct config *config)
 }
 
 /*
- * Stores a string setting. db must not be empty; public_url must be an
+ * Stores a string setting. db must not be empty. public_url must be an
  * http(s) URL and loses any trailing "/", so that URLs built from it
- * have one slash; an empty public_url means "derive it from requests".
+ * have one slash. An empty public_url means "derive it from requests".
  */
 static int
 set_string(struct config *config, const struct key *k, const char *value,

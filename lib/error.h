@@ -29,7 +29,7 @@ int error_setv(struct error *error, const char *format, va_list args);
 
 /*
  * Appends a formatted message to the JSON array `messages`, the list a
- * 400 answer carries as "error_messages".
+ * 400 response carries as "error_messages".
  */
 void error_add(json_object *messages, const char *format, ...)
     __attribute__((format(__printf__, 2, 3)));

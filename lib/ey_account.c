@@ -220,7 +220,7 @@ ey_provision(sqlite3 *db, int64_t customer_id,
 
 	/*
 	 * EY sent this activation before and may not have received the
-	 * answer, so the scheduler it made is kept with new credentials:
+	 * response, so the scheduler it made is kept with new credentials:
 	 * the first password, shown once, cannot be shown again.
 	 */
 	found = find_provisioned(db, customer_id, input->url, scheduler_id,

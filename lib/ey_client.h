@@ -28,7 +28,7 @@ struct ey_response {
  * Sends `method` to `url` with `body` as JSON (NULL for no body), signed
  * with `auth_id` and `auth_key`, and fills `*response` (free it with
  * ey_response_free()) with whatever status came back. Returns 0 when an
- * answer came, or -1 with a message when none did (connection refused,
+ * response came, or -1 with a message when none did (connection refused,
  * timeout, invalid URL).
  */
 int ey_request(const char *auth_id, const char *auth_key, const char *method,
@@ -39,7 +39,7 @@ int ey_request(const char *auth_id, const char *auth_key, const char *method,
 void ey_response_free(struct ey_response *response);
 
 /*
- * Sets `error` to a one-line description of an unsuccessful answer: the
+ * Sets `error` to a one-line description of an unsuccessful response: the
  * status and the error_messages it carried, or its first bytes.
  */
 int ey_response_error(const struct ey_response *response, const char *what,

@@ -1,5 +1,5 @@
 /*
- * What Chronatog keeps about Engine Yard: the partner credentials and
+ * Chronatog's records about Engine Yard: the partner credentials and
  * the service registrations.
  */
 #ifndef CHRONATOG_EY_STORE_H
@@ -10,7 +10,7 @@
 #include "authhmac.h"
 #include "error.h"
 
-/* Longest auth_id or auth_key accepted, in bytes. */
+/* Maximum length of an auth_id or auth_key, in bytes. */
 #define EY_CREDENTIAL_MAX 256
 
 /*
@@ -35,7 +35,7 @@ int ey_credentials_load(sqlite3 *db, char **auth_id, char **auth_key,
 int ey_credentials_lookup(void *db, const char *auth_id, char **auth_key,
     struct error *error);
 
-/* Records a registration: the URL used and the service URL answered. */
+/* Records a registration: the URL used and the service URL returned. */
 int ey_service_save(sqlite3 *db, const char *registration_url,
     const char *url, int64_t now, struct error *error);
 

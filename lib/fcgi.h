@@ -39,7 +39,7 @@ int fcgi_accept(void);
 /*
  * Reads the current request from the CGI environment and standard input.
  * `public_url` is the configured base URL or NULL to derive it from the
- * Host header. On failure returns -1 with the HTTP status to answer in
+ * Host header. On failure returns -1 with the HTTP status to respond with in
  * `*status` (413 for a body over FCGI_BODY_MAX, 400 for a short body)
  * and a message. Free with fcgi_request_free() either way.
  */
@@ -71,7 +71,7 @@ int fcgi_form_parameter(const struct fcgi_request *request,
     const char *name, char **value);
 
 /*
- * Writes a response. `headers` holds extra header lines, each ending in
+ * Writes a response. `headers` contains extra header lines, each ending in
  * "\r\n", or is NULL. `body` may be NULL for an empty body.
  */
 void fcgi_respond(int status, const char *content_type, const char *headers,

@@ -50,11 +50,13 @@ struct job_input {
  * field: callback_url must be a valid http(s) URL (see
  * callback_url_check()), schedule a cron expression that fires,
  * timezone a known IANA zone, enabled and follow_redirects booleans.
- * For a new job (`partial` 0) callback_url and schedule are required
- * and unknown fields are ignored; for a change (`partial` 1) every field
- * is optional and an unknown one is an error. Appends one message per
- * problem to the JSON array `messages` and returns the number of
- * problems. `input` borrows strings from `body`.
+ * For a new job (`partial` 0) callback_url and schedule are required,
+ * and for a change (`partial` 1) every field is optional. Fields that
+ * only Chronatog sets (id, url, next_run_at...) are ignored, so that a
+ * client may send back a job object it read. Any other field is an
+ * error, and so is null for a field. Appends one message per problem to
+ * the JSON array `messages` and returns the number of problems. `input`
+ * borrows strings from `body`.
  */
 int job_read_input(json_object *body, int allow_private, int partial,
     struct job_input *input, json_object *messages);

@@ -57,10 +57,10 @@ int outbox_claim(sqlite3 *db, int64_t now, size_t limit,
 
 /*
  * Records the outcome of sending `item`: `status` is the HTTP status, or
- * 0 when no response came, with `problem` saying why. A 2xx marks it sent;
- * a 4xx other than 408 and 429 marks it failed for good; anything else
- * schedules another attempt after a backoff of 30 s doubling up to an
- * hour. Returns 0 or -1.
+ * 0 when no response came, with `problem` saying why. A 2xx marks it
+ * sent, and a 4xx other than 408 and 429 marks it failed for good.
+ * Anything else schedules another attempt after a backoff of 30 s,
+ * doubling up to an hour. Returns 0 or -1.
  */
 int outbox_finish(sqlite3 *db, const struct outbox_item *item, long status,
     const char *problem, int64_t now, struct error *error);

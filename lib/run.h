@@ -33,7 +33,7 @@ struct run_policy {
 
 /* The outcome of an attempt as run_finish() recorded it. */
 enum run_result {
-	RUN_SUCCEEDED,		/* a 2xx answer */
+	RUN_SUCCEEDED,		/* a 2xx response */
 	RUN_RETRYING,		/* failed; another attempt is scheduled */
 	RUN_FAILED,		/* failed; the job moved to its next time */
 	RUN_DISABLED,		/* failed once too often; job disabled */
@@ -104,9 +104,10 @@ int64_t run_next_due(sqlite3 *db, int64_t now, struct error *error);
  * Records the outcomes of `count` finished attempts in one transaction
  * and sets each run's result. Each gets a job_runs row and updates its
  * job's last_* columns. A failure from a network error, a timeout, 429
- * or 5xx is retried after an exponential backoff with jitter (or the
- * answer's Retry-After, when longer), unless the attempts are used up or
- * the retry would not start before the job's next scheduled time.
+ * or 5xx is retried after an exponential backoff with jitter, or after
+ * the response's Retry-After when that is longer. It is not retried
+ * when the attempts are used up or the retry would not start before the
+ * job's next scheduled time.
  * Otherwise the job moves past scheduled_at and drops its lease; after
  * `disable_after` failed scheduled times in a row it is disabled. The
  * first attempt of each scheduled time counts one unit of usage for the

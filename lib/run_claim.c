@@ -108,10 +108,10 @@ record_miss(sqlite3 *db, int64_t job_id, int64_t scheduled_at, int64_t now,
 }
 
 /*
- * Picks the scheduled time to fire for a job due at `due`: the latest
- * time the schedule matches that is at most `now` and within
- * `grace_seconds` of it, where `due` itself counts as matching (an
- * operator may set next_run_at to any time). Returns that time, or -1
+ * Picks the scheduled time to fire for a job due at `due`. It is the
+ * latest time the schedule matches that is at most `now` and within
+ * `grace_seconds` of it. `due` itself counts as matching, because an
+ * operator may set next_run_at to any time. Returns that time, or -1
  * with `*next` set to the first time after `now` when there is none.
  */
 static int64_t

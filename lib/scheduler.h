@@ -24,7 +24,7 @@
  */
 #define SCHEDULER_SYSTEM_USERNAME "chronatog-system"
 
-/* Longest customer or scheduler name, in bytes. */
+/* Maximum length of a customer or scheduler name, in bytes. */
 #define SCHEDULER_NAME_MAX 200
 
 struct scheduler_credentials {

@@ -10,7 +10,7 @@
 
 /*
  * Maximum cookie value read, in bytes: twice the 4096 bytes per cookie
- * that RFC 6265 asks browsers to store at least.
+ * that RFC 6265 requires browsers to store at least.
  */
 #define SESSION_VALUE_MAX 8192
 

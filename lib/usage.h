@@ -1,8 +1,8 @@
 /*
  * Telling Engine Yard how a scheduler is used. A scheduler made by EY
  * gets a status message on its messages_url when its app first uses its
- * credentials and whenever its job count changes, at most one a minute:
- * changes only mark the scheduler, and the runner turns marks into
+ * credentials and whenever its job count changes, at most one a minute.
+ * Changes only mark the scheduler, and the runner turns marks into
  * messages. A freemium customer that goes above FREE_PLAN_JOBS jobs gets
  * one notification suggesting the upgrade per crossing.
  */

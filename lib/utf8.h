@@ -1,4 +1,4 @@
-/* UTF-8 checks for text that came from outside, such as callback answers. */
+/* UTF-8 checks for text that came from outside, such as callback responses. */
 #ifndef CHRONATOG_UTF8_H
 #define CHRONATOG_UTF8_H
 

@@ -144,8 +144,8 @@ parse_body(const struct fcgi_request *request, json_object **body,
 	}
 
 	/*
-	 * The length includes the final NUL, which tells json-c that the
-	 * input ends, so that a bare literal such as "null" completes.
+	 * The length includes the final NUL, which marks the end of the
+	 * input for json-c, so that a bare literal such as "null" completes.
 	 */
 	json_tokener_set_flags(tokener, JSON_TOKENER_STRICT |
 	    JSON_TOKENER_VALIDATE_UTF8);

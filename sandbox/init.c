@@ -20,7 +20,7 @@
 #define AUTH_ID_DIGITS 16
 #define AUTH_KEY_DIGITS 40
 
-/* Creates the folder that holds `path`, if missing (one level only). */
+/* Creates the folder that contains `path`, if missing (one level only). */
 static int
 make_parent(const char *path)
 {

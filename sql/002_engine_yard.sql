@@ -11,7 +11,7 @@ CREATE TABLE ey_credentials (
 );
 
 -- Chronatog's service registrations on EY: the registration URL used
--- and the service URL EY answered with.
+-- and the service URL EY returned.
 CREATE TABLE ey_services (
 	id                INTEGER PRIMARY KEY AUTOINCREMENT,
 	registration_url  TEXT NOT NULL,
@@ -34,7 +34,7 @@ ALTER TABLE schedulers ADD COLUMN messages_url TEXT;
 ALTER TABLE schedulers ADD COLUMN app_name TEXT;
 ALTER TABLE schedulers ADD COLUMN environment_name TEXT;
 
--- Calls to EY that need no answer (messages, invoices, changed vars),
+-- Calls to EY that need no response (messages, invoices, changed vars),
 -- written in the same transaction as the change they report and sent
 -- by the runner, in id order, with retries. A row is done when sent_at
 -- is set, or failed_at when EY rejected it for good (a 4xx other than

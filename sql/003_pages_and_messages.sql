@@ -28,7 +28,7 @@ ALTER TABLE customers ADD COLUMN over_free_limit INTEGER NOT NULL
 -- that operators see and force it like any job. Their callback_url
 -- names an action the runner performs itself ("chronatog:bill" bills
 -- every customer). The system scheduler's password hash matches no
--- password, so nobody can use its API credentials.
+-- password, so its API credentials cannot be used.
 INSERT INTO customers (name, created_at)
 VALUES ('chronatog-system', strftime('%s', 'now'));
 

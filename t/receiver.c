@@ -3,7 +3,7 @@
  * a loopback port (a free one with --port-file, which gets its number)
  * and appends one JSON line per request to a log: {"method", "path",
  * "headers", "body"}, with header names in lowercase. Each connection is served by a child
- * process, so slow answers (--delay-ms) do not hold up other requests.
+ * process, so slow responses (--delay-ms) do not hold up other requests.
  *
  * usage: receiver (--port N | --port-file FILE) --log FILE
  *                 [--status CODE] [--delay-ms N] [--header 'Name: value']
@@ -123,7 +123,7 @@ static void
 serve(int fd)
 {
 	static char buffer[REQUEST_MAX];
-	char answer[2048], *body = NULL;
+	char response[2048], *body = NULL;
 	ssize_t body_length;
 	struct timespec delay;
 
@@ -137,18 +137,18 @@ serve(int fd)
 	}
 	log_request(buffer, body, body_length);
 
-	/* 204 and 304 answers carry no body. */
+	/* 204 and 304 responses carry no body. */
 	if (answer_status == 204 || answer_status == 304)
-		snprintf(answer, sizeof(answer), "HTTP/1.1 %d Test\r\n%s"
+		snprintf(response, sizeof(response), "HTTP/1.1 %d Test\r\n%s"
 		    "Connection: close\r\n\r\n", answer_status,
 		    extra_header);
 	else
-		snprintf(answer, sizeof(answer), "HTTP/1.1 %d Test\r\n%s"
+		snprintf(response, sizeof(response), "HTTP/1.1 %d Test\r\n%s"
 		    "Content-Type: text/plain\r\nContent-Length: 3\r\n"
 		    "Connection: close\r\n\r\nok\n", answer_status,
 		    extra_header);
-	if (write(fd, answer, strlen(answer)) < 0)
-		perror("receiver: write answer");
+	if (write(fd, response, strlen(response)) < 0)
+		perror("receiver: write response");
 }
 
 int
